@@ -1,0 +1,186 @@
+"""Validation of ``<audio>`` blocks written in the sources.
+
+The upstream collector writes::
+
+    <audio controls>
+      <source src="https://…/x.mp3" type="audio/mp3">
+    </audio>
+
+Only ``<audio>`` and ``<source>`` with known attributes pass; the block is
+re-rendered from a template (``preload="none"``, download link), so nothing
+the source wrote is copied into the page verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from .model import AudioClip
+
+AUDIO_ATTRIBUTES = {"controls", "preload", "title", "src", "type", "data-length", "data-duration"}
+SOURCE_ATTRIBUTES = {"src", "type", "data-length", "data-duration"}
+AUDIO_TYPES = {
+    "audio/mp3": "audio/mpeg",
+    "audio/mpeg": "audio/mpeg",
+    "audio/mp4": "audio/mp4",
+    "audio/x-m4a": "audio/mp4",
+    "audio/aac": "audio/aac",
+    "audio/ogg": "audio/ogg",
+    "audio/wav": "audio/wav",
+    "audio/webm": "audio/webm",
+}
+_CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
+
+AUDIO_OPEN = re.compile(r"<\s*audio\b", re.IGNORECASE)
+AUDIO_CLOSE = re.compile(r"<\s*/\s*audio\s*>", re.IGNORECASE)
+
+
+class AudioBlockError(ValueError):
+    """What is wrong with an audio block; the caller adds file and line."""
+
+    def __init__(self, message: str, hint: str = "", line_offset: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.line_offset = line_offset
+
+
+@dataclass
+class _Element:
+    tag: str
+    attrs: dict[str, str | None]
+    line_offset: int
+
+
+class _AudioBlockReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[_Element] = []
+        self.stray: list[tuple[str, int]] = []
+        self.closed_audio = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(_Element(tag, dict(attrs), self.getpos()[0] - 1))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "audio":
+            self.closed_audio = True
+        elif tag != "source":
+            self.stray.append((f"</{tag}>", self.getpos()[0] - 1))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.stray.append((data.strip()[:40], self.getpos()[0] - 1))
+
+    def handle_comment(self, data):
+        self.stray.append(("<!--…-->", self.getpos()[0] - 1))
+
+    def handle_decl(self, decl):
+        self.stray.append((f"<!{decl[:20]}>", self.getpos()[0] - 1))
+
+    def handle_pi(self, data):
+        self.stray.append((f"<?{data[:20]}>", self.getpos()[0] - 1))
+
+    def unknown_decl(self, data):
+        self.stray.append((f"<![{data[:20]}]>", self.getpos()[0] - 1))
+
+
+def check_source_url(src: str) -> str:
+    """Return the cleaned ``src`` or raise ``AudioBlockError``.
+
+    Accepted: ``http(s)://host/…`` and site-relative paths (``audio/x.mp3``
+    or ``/audio/x.mp3``) that stay inside the site.
+    """
+    cleaned = _CONTROL_CHARS.sub("", src)
+    if not cleaned:
+        raise AudioBlockError("audio source is empty", "give src=\"https://…\" or a path under docs/")
+    parts = urlsplit(cleaned)
+    if parts.scheme:
+        if parts.scheme.lower() in {"http", "https"} and parts.netloc:
+            return src.strip()
+        raise AudioBlockError(
+            f"audio source scheme {parts.scheme!r} is not allowed",
+            "use an http(s):// URL or a path relative to docs/",
+        )
+    if cleaned.startswith("//") or parts.netloc:
+        raise AudioBlockError("protocol-relative audio sources are not allowed", "write https:// explicitly")
+    segments = parts.path.split("/")
+    if ".." in segments or "\\" in cleaned:
+        raise AudioBlockError("audio source leaves the site", "put the file under docs/ and use a path without '..'")
+    if parts.query or parts.fragment:
+        raise AudioBlockError("site-relative audio sources take no query or fragment", "link the file path only")
+    return parts.path
+
+
+def _int_or_none(value: str | None, what: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise AudioBlockError(f"{what} must be a whole number, got {value!r}") from None
+
+
+def parse_audio_block(html: str) -> AudioClip:
+    """Parse one ``<audio>…</audio>`` block into an ``AudioClip``."""
+    reader = _AudioBlockReader()
+    reader.feed(html)
+    reader.close()
+    if not reader.elements or reader.elements[0].tag != "audio":
+        raise AudioBlockError("audio block does not start with <audio>")
+    if not reader.closed_audio:
+        raise AudioBlockError("<audio> is not closed", "end the block with </audio>")
+    audio, *children = reader.elements
+    problems = [el for el in children if el.tag != "source"]
+    if problems:
+        raise AudioBlockError(
+            f"<{problems[0].tag}> is not allowed inside an audio block",
+            "use <source src=… type=…> only",
+            problems[0].line_offset,
+        )
+    if reader.stray:
+        what, offset = reader.stray[0]
+        raise AudioBlockError(
+            f"unexpected content {what!r} inside an audio block",
+            "an audio block may only hold <audio> and <source> elements",
+            offset,
+        )
+    for element, allowed in [(audio, AUDIO_ATTRIBUTES)] + [(el, SOURCE_ATTRIBUTES) for el in children]:
+        unknown = sorted(set(element.attrs) - allowed)
+        if unknown:
+            raise AudioBlockError(
+                f"attribute {unknown[0]!r} is not allowed on <{element.tag}>",
+                f"allowed: {', '.join(sorted(allowed))}",
+                element.line_offset,
+            )
+    carrier = children[0] if children else audio
+    if len(children) > 1:
+        raise AudioBlockError("an audio block takes one <source>", "split it into one block per file", children[1].line_offset)
+    src = carrier.attrs.get("src")
+    if src is None:
+        raise AudioBlockError("audio block has no src", "add <source src=\"…\" type=\"audio/mp3\">", carrier.line_offset)
+    src = check_source_url(src)
+    declared_type = (carrier.attrs.get("type") or "audio/mpeg").strip().lower()
+    if declared_type not in AUDIO_TYPES:
+        raise AudioBlockError(
+            f"audio type {declared_type!r} is not supported",
+            f"use one of {', '.join(sorted(AUDIO_TYPES))}",
+            carrier.line_offset,
+        )
+    duration = carrier.attrs.get("data-duration")
+    try:
+        duration_seconds = float(duration) if duration is not None else None
+    except ValueError:
+        raise AudioBlockError(f"data-duration must be seconds, got {duration!r}") from None
+    return AudioClip(
+        src=src,
+        mime_type=AUDIO_TYPES[declared_type],
+        length_bytes=_int_or_none(carrier.attrs.get("data-length"), "data-length"),
+        duration_seconds=duration_seconds,
+    )

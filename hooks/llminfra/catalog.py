@@ -1,0 +1,225 @@
+"""The catalog: every entry of every source, parsed once per build.
+
+Built in one pass over the sources, then indexed by tag and by month. All
+later steps (pages, feeds, the command-line tools) read from it and never
+go back to the files.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SourceProblem
+from .layout import SiteLayout
+from .model import Entry, SourceKind
+from .sources.document import ParsedSource
+from .sources.notes import NoteParser
+from .sources.series import SeriesIndexParser
+from .sources.sharelist import ShareListParser
+from .taxonomy import FALLBACK_TAG, Taxonomy
+
+PARSERS = {
+    SourceKind.SHARE: ShareListParser,
+    SourceKind.SERIES: SeriesIndexParser,
+    SourceKind.NOTE: NoteParser,
+}
+RELATED_TAGS = 8
+
+
+@dataclass
+class TagIndex:
+    slug: str
+    name: str
+    known: bool
+    description: str
+    entries: list[Entry]  # newest first
+    related: list[tuple[str, int]]  # (slug, co-occurrences)
+    taxonomy_line: int = 0
+
+
+@dataclass
+class MonthIndex:
+    key: str  # YYYY-MM
+    year: int
+    month: int
+    entries: list[Entry]  # newest first
+    newer: str | None = None
+    older: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} 年 {self.month} 月"
+
+
+@dataclass
+class Catalog:
+    entries: list[Entry]  # unique entries, in source order
+    sources: list[ParsedSource]
+    taxonomy: Taxonomy
+    problems: list[SourceProblem]
+    duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)  # (duplicate, kept entry)
+    tags: dict[str, TagIndex] = field(default_factory=dict)
+    months: list[MonthIndex] = field(default_factory=list)  # newest first
+    unknown_tags: dict[str, list[Entry]] = field(default_factory=dict)
+    untagged: list[Entry] = field(default_factory=list)  # got no tag from keywords
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def newest_first(self) -> list[Entry]:
+        return sorted(self.entries, key=lambda e: e.sort_key, reverse=True)
+
+    def by_kind(self, kind: SourceKind) -> list[Entry]:
+        return [e for e in self.entries if e.kind is kind]
+
+    def source_for(self, page: str) -> ParsedSource | None:
+        return next((s for s in self.sources if s.page == page), None)
+
+    @property
+    def errors(self) -> list[SourceProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def read_taxonomy(layout: SiteLayout) -> Taxonomy:
+    path = layout.root / layout.taxonomy
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return Taxonomy.from_yaml(text, layout.taxonomy)
+
+
+def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
+    parsed = []
+    for kind, page in layout.discover():
+        path = layout.docs_path / page
+        raw = path.read_bytes().decode("utf-8", errors="replace")
+        source = PARSERS[kind]().parse(layout.project_path(page), page, raw)
+        if "\ufffd" in raw:
+            line = raw[: raw.index("\ufffd")].count("\n") + 1
+            source.problem_at_line(line, "file is not valid UTF-8", "save the file as UTF-8")
+        parsed.append(source)
+    return parsed
+
+
+def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
+                  sources: list[ParsedSource] | None = None) -> Catalog:
+    started = time.perf_counter()
+    taxonomy = taxonomy or read_taxonomy(layout)
+    if sources is None:
+        sources = parse_sources(layout)
+    parsed_at = time.perf_counter()
+    problems = list(taxonomy.problems)
+    for source in sources:
+        problems.extend(source.problems)
+    entries, duplicates = _merge_duplicates(sources, problems)
+    _check_anchors(entries, problems)
+    _check_local_audio(layout, entries, problems)
+    catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
+    _assign_tags(catalog)
+    _index_tags(catalog)
+    _index_months(catalog)
+    catalog.timings = {"parse": parsed_at - started, "catalog": time.perf_counter() - parsed_at}
+    return catalog
+
+
+def _merge_duplicates(sources, problems):
+    """The same article listed twice is one entry; later listings are reported."""
+    first: dict[str, Entry] = {}
+    entries: list[Entry] = []
+    duplicates: list[tuple[Entry, Entry]] = []
+    for source in sources:
+        for entry in source.entries:
+            kept = first.get(entry.link) if entry.link else None
+            if kept is None:
+                if entry.link:
+                    first[entry.link] = entry
+                entries.append(entry)
+                continue
+            duplicates.append((entry, kept))
+            kept.audio.extend(a for a in entry.audio if a not in kept.audio)
+            kept.explicit_tags.extend(t for t in entry.explicit_tags if t not in kept.explicit_tags)
+            problems.append(SourceProblem(
+                entry.source.path, entry.source.line,
+                f"duplicate of the entry at {kept.source} (same article)",
+                "shown once; remove one of the two listings", severity="notice"))
+    return entries, duplicates
+
+
+def _check_anchors(entries, problems):
+    seen: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        key = (entry.page, entry.anchor)
+        if key in seen:
+            problems.append(SourceProblem(
+                entry.source.path, entry.source.line,
+                f"anchor #{entry.anchor} is already used by the entry at {seen[key].source}",
+                "give one of them another {#anchor} or link"))
+            entry.anchor = f"{entry.anchor}-{entry.source.line}"
+        seen[(entry.page, entry.anchor)] = entry
+
+
+def _check_local_audio(layout: SiteLayout, entries, problems):
+    docs: Path = layout.docs_path
+    for entry in entries:
+        for clip in entry.audio:
+            if clip.is_local and not (docs / clip.site_path).is_file():
+                problems.append(SourceProblem(
+                    entry.source.path, entry.source.line,
+                    f"audio file {clip.src!r} does not exist under {layout.docs_dir}/",
+                    "add the file or fix the path (relative to docs/)"))
+
+
+def _assign_tags(catalog: Catalog) -> None:
+    taxonomy = catalog.taxonomy
+    for entry in catalog.entries:
+        slugs: dict[str, None] = {}
+        for name in entry.explicit_tags:
+            resolution = taxonomy.resolve(name)
+            slugs.setdefault(resolution.slug, None)
+            if not resolution.known:
+                catalog.unknown_tags.setdefault(resolution.slug, []).append(entry)
+        if not slugs:
+            entry.tags_from_keywords = True
+            for slug in taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}"):
+                slugs.setdefault(slug, None)
+        if not slugs:
+            catalog.untagged.append(entry)
+            slugs[FALLBACK_TAG] = None
+        entry.tags = list(slugs)
+    for slug, tagged in catalog.unknown_tags.items():
+        catalog.problems.append(SourceProblem(
+            tagged[0].source.path, tagged[0].source.line,
+            f"tag #{taxonomy.tags[slug].name} is not in {taxonomy.path} ({len(tagged)} entries)",
+            "kept as is; add it (or an alias) to the taxonomy", severity="notice"))
+
+
+def _index_tags(catalog: Catalog) -> None:
+    members: dict[str, list[Entry]] = defaultdict(list)
+    for entry in catalog.newest_first:
+        for slug in entry.tags:
+            members[slug].append(entry)
+    co_occurrence: dict[str, Counter] = defaultdict(Counter)
+    for entry in catalog.entries:
+        for slug in entry.tags:
+            for other in entry.tags:
+                if other != slug:
+                    co_occurrence[slug][other] += 1
+    for slug, tagged in members.items():
+        info = catalog.taxonomy.tags[slug]
+        related = sorted(co_occurrence[slug].items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED_TAGS]
+        catalog.tags[slug] = TagIndex(slug, info.name, info.known, info.description, tagged, related, info.line)
+
+
+def _index_months(catalog: Catalog) -> None:
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    for entry in catalog.newest_first:
+        if entry.date is not None:
+            grouped[entry.date.month_key].append(entry)
+    keys = sorted(grouped, reverse=True)
+    for i, key in enumerate(keys):
+        year, month = (int(x) for x in key.split("-"))
+        catalog.months.append(MonthIndex(
+            key, year, month, grouped[key],
+            newer=keys[i - 1] if i > 0 else None,
+            older=keys[i + 1] if i + 1 < len(keys) else None,
+        ))

@@ -1,0 +1,120 @@
+"""Domain structures: what an entry is, independent of where it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class SourceKind(str, Enum):
+    """The three kinds of source the site is built from."""
+
+    SHARE = "share"
+    SERIES = "series"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        return {"share": "好文分享", "series": "系列文章", "note": "筛选笔记"}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day or only to the month (share lists)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @property
+    def month_key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def iso(self) -> str:
+        if self.day is None:
+            return self.month_key
+        return f"{self.month_key}-{self.day:02d}"
+
+    @property
+    def display(self) -> str:
+        if self.day is None:
+            return f"{self.year} 年 {self.month} 月"
+        return self.iso
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    path: str  # relative to the project root, e.g. docs/share/index.md
+    line: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class AudioClip:
+    """One ``<audio>`` summary; ``src`` is http(s) or site-relative."""
+
+    src: str
+    mime_type: str = "audio/mpeg"
+    # Declared in the source (remote files) or read from the file (local ones).
+    length_bytes: int | None = None
+    duration_seconds: float | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return "://" not in self.src
+
+    @property
+    def site_path(self) -> str:
+        """Path of a local clip relative to the site root (no leading slash)."""
+        return self.src.lstrip("/")
+
+
+@dataclass
+class Entry:
+    """One thing a reader can find: a series article, a shared article or a kept note item."""
+
+    kind: SourceKind
+    title: str
+    link: str | None  # canonical outbound link, None when unknown
+    date: PartialDate | None
+    source: SourceLocation
+    page: str  # docs-relative path of the page that renders the entry in full
+    anchor: str
+    summary: str = ""  # markdown
+    excerpt: str = ""  # short plain text for listings and feeds
+    title_derived: bool = False
+    raw_link: str | None = None
+    extra_links: list[str] = field(default_factory=list)
+    explicit_tags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # canonical tag slugs, set by the taxonomy
+    tags_from_keywords: bool = False
+    audio: list[AudioClip] = field(default_factory=list)
+    position: int = 0  # order within its source file (0 = first)
+    categories: list[str] = field(default_factory=list)
+    grade: str = ""  # notes: 保留 / 高价值 / 条件保留
+    note_title: str = ""
+    source_heading: str = ""  # the heading text as written (notes keep their numbering)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first when sorted descending.
+
+        Month-precision entries sort after day-precision ones of the same
+        month and keep their list order (the first listed is the newest).
+        """
+        if self.date is None:
+            return (0, 0, -1, -self.position)
+        return (self.date.year, self.date.month, self.date.day or 0, -self.position)
+
+    @property
+    def identity(self) -> str:
+        """What makes two entries the same article."""
+        return self.link or f"{self.kind.value}:{self.title}:{self.summary[:200]}"
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]

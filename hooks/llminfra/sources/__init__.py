@@ -1,0 +1,1 @@
+"""Parsers for the three source formats: share lists, the series index, screening notes."""

@@ -1,0 +1,180 @@
+"""Line-level helpers shared by the source parsers.
+
+The sources are markdown files whose *structure* (which heading starts an
+entry, which line holds the date) is line-oriented, so the parsers read them
+line by line and leave the inline markdown (bold, lists, links inside
+summaries) to Python-Markdown at render time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import yaml
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+EXPLICIT_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
+URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'，。；）]+")
+
+
+@dataclass
+class Heading:
+    index: int  # 0-based line index
+    level: int
+    text: str
+    anchor: str | None = None
+
+
+@dataclass
+class SourceText:
+    """A source file read once: body lines after any YAML front matter."""
+
+    path: str
+    lines: list[str]
+    meta: dict = field(default_factory=dict)
+    body_offset: int = 0  # number of lines taken by the front matter
+    meta_error: str | None = None
+
+    def line_number(self, index: int) -> int:
+        """1-based line number in the file of body line ``index``."""
+        return index + self.body_offset + 1
+
+
+def read_source_text(path: str, raw: str) -> SourceText:
+    """Split ``raw`` into front matter and body lines.
+
+    Tolerates a UTF-8 BOM and CRLF line endings, which editors on Windows and
+    web forms produce.
+    """
+    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if lines and lines[0].strip() == "---":
+        for end in range(1, len(lines)):
+            if lines[end].strip() in ("---", "..."):
+                block = "\n".join(lines[1:end])
+                try:
+                    meta = yaml.safe_load(block) or {}
+                    error = None if isinstance(meta, dict) else "front matter is not a mapping"
+                except yaml.YAMLError as exc:
+                    meta, error = {}, f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
+                except ValueError as exc:  # e.g. date: 2026-02-30
+                    meta, error = {}, f"a front matter value does not parse: {exc}"
+                if not isinstance(meta, dict):
+                    meta = {}
+                return SourceText(path, lines[end + 1 :], meta, end + 1, error)
+    return SourceText(path, lines)
+
+
+def iter_headings(lines: list[str]):
+    """Yield ATX headings outside fenced code blocks."""
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            text = heading.group(2)
+            anchor = None
+            explicit = EXPLICIT_ANCHOR.search(text)
+            if explicit:
+                anchor = explicit.group(1)
+                text = text[: explicit.start()]
+            yield Heading(index, len(heading.group(1)), text.strip(), anchor)
+
+
+def parse_heading_link(text: str) -> tuple[str, str, str] | None:
+    """Split ``[title](destination) rest`` into its three parts.
+
+    Brackets in the title and parentheses in the destination may nest, as
+    CommonMark allows; ``<…>`` destinations are unwrapped. Returns ``None``
+    when ``text`` does not start with a complete inline link.
+    """
+    if not text.startswith("["):
+        return None
+    depth, i = 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    else:
+        return None
+    title = text[1:i]
+    rest = text[i + 1 :]
+    if not rest.startswith("("):
+        return None
+    if rest.startswith("(<"):
+        end = rest.find(">")
+        if end < 0 or not rest[end + 1 :].lstrip().startswith(")"):
+            return None
+        destination = rest[2:end]
+        close = rest.index(")", end)
+        return title, destination.strip(), rest[close + 1 :].strip()
+    depth, j = 0, 0
+    while j < len(rest):
+        char = rest[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    else:
+        return None
+    destination = rest[1:j].strip()
+    if " " in destination:  # a title attribute: [t](url "title")
+        destination = destination.split(" ", 1)[0]
+    return title, destination, rest[j + 1 :].strip()
+
+
+def normalise_digits(text: str) -> str:
+    """Full-width digits and spaces to ASCII (NFKC), for dates and months."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def extract_urls(text: str) -> list[str]:
+    """Destinations of markdown links, autolinks and bare URLs, in order."""
+    urls: list[str] = []
+    for match in re.finditer(r"\]\(\s*<?([^)\s>]+)>?[^)]*\)|<(https?://[^>\s]+)>", text):
+        urls.append(match.group(1) or match.group(2))
+    if not urls:
+        urls = URL_IN_TEXT.findall(text)
+    return [u for u in urls if u.lower().startswith(("http://", "https://"))]
+
+
+def plain_excerpt(markdown_text: str, limit: int = 140) -> str:
+    """A short plain-text excerpt of a markdown summary for listings and feeds."""
+    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+", "", text, flags=re.M)
+    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

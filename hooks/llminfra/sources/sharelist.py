@@ -1,0 +1,113 @@
+"""The share-list README, exactly as the upstream collector writes it.
+
+::
+
+    # LLM-AI-Infra-system好文分享 (文章标题是链接可以点击)
+
+    ## 202511                      <- month heading, newest month first
+
+    ## [title](https://…)          <- entry, newest first within its month
+
+    summary paragraphs (bold, lists, several paragraphs)
+
+    <audio controls>
+      <source src="https://…mp3" type="audio/mp3">
+    </audio>
+
+Stray paragraphs stay with the entry above them. Nothing the collector
+writes is dropped: a malformed heading is reported with its line and the
+entry under it is still shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..links import canonical_url, is_safe_outbound
+from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
+from .audio_blocks import split_audio_blocks
+from .document import LineEdit, ParsedSource
+from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt, read_source_text
+
+MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
+MONTH = re.compile(r"^(\d{4})(\d{2})$")
+
+
+class ShareListParser:
+    kind = SourceKind.SHARE
+
+    def parse(self, path: str, page: str, raw: str) -> ParsedSource:
+        source = ParsedSource(self.kind, read_source_text(path, raw), page)
+        lines = source.text.lines
+        headings = [h for h in iter_headings(lines) if h.level == 2]
+        month: PartialDate | None = None
+        month_seen = False
+        position_in_month = 0
+        for number, heading in enumerate(headings):
+            end = headings[number + 1].index if number + 1 < len(headings) else len(lines)
+            text = heading.text
+            if not text.startswith("[") and MONTH_LIKE.match(normalise_digits(text)):
+                month = self._month(source, heading.index, text)
+                month_seen = True
+                position_in_month = 0
+                source.edits.append(LineEdit(heading.index, heading.index, "month", month=month))
+                split_audio_blocks(source, None, heading.index + 1, end)
+                continue
+            entry = self._entry(source, heading, month, position_in_month)
+            if not month_seen:
+                source.problem(heading.index, "entry comes before any month heading",
+                               "put a '## YYYYMM' heading above it")
+            position_in_month += 1
+            source.edits.append(LineEdit(heading.index, heading.index, "entry", entry=entry, level=3))
+            summary = split_audio_blocks(source, entry, heading.index + 1, end)
+            entry.summary = "\n".join(summary).strip("\n")
+            entry.excerpt = plain_excerpt(entry.summary)
+            source.entries.append(entry)
+        return source
+
+    def _month(self, source: ParsedSource, index: int, text: str) -> PartialDate | None:
+        digits = normalise_digits(text)
+        match = MONTH.match(digits)
+        if not match:
+            source.problem(index, f"month heading {text!r} is not a valid YYYYMM",
+                           "write the month as six digits, e.g. '## 202509'")
+            return None
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            source.problem(index, f"month heading {text!r} has month {month:02d}, which does not exist",
+                           "use 01–12, e.g. '## 202509'")
+            return None
+        return PartialDate(year, month)
+
+    def _entry(self, source: ParsedSource, heading, month: PartialDate | None, position: int) -> Entry:
+        location = SourceLocation(source.path, source.text.line_number(heading.index))
+        parsed = parse_heading_link(heading.text)
+        link = None
+        title = heading.text
+        if parsed is None:
+            source.problem(heading.index, f"entry {heading.text[:40]!r} has no link",
+                           "write the heading as '## [title](https://…)'")
+        else:
+            title, destination, rest = parsed
+            if rest:
+                title = f"{title} {rest}"
+            if not destination:
+                source.problem(heading.index, "entry link is empty", "put the article URL between the parentheses")
+            elif not is_safe_outbound(destination):
+                source.problem(heading.index, f"entry link {destination[:60]!r} is not an http(s) URL",
+                               "link the article with https://")
+            else:
+                link = canonical_url(destination)
+        title = title.strip() or "（无标题）"
+        anchor = heading.anchor or "a-" + short_hash(link or f"{source.path}:{title}")
+        return Entry(
+            kind=self.kind,
+            title=title,
+            link=link,
+            raw_link=parsed[1] if parsed else None,
+            date=month,
+            source=location,
+            page=source.page,
+            anchor=anchor,
+            position=position,
+        )

@@ -1,0 +1,169 @@
+"""Canonical tags: display names, aliases and keywords from ``data/taxonomy.yml``.
+
+Explicit tags are normalised through aliases; entries without explicit tags
+get tags from keywords found in their title and summary. Tags that differ
+only by case, width or separator share one normalised key and so one page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import SourceProblem
+
+SEPARATORS = re.compile(r"[\s\-_.·/・]+")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+FALLBACK_TAG = "uncategorized"
+
+
+def tag_key(name: str) -> str:
+    """Normalised key: NFKC, case-folded, without separators."""
+    return SEPARATORS.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def tag_slug(name: str) -> str:
+    """URL slug for a tag that is not in the taxonomy (keeps CJK characters)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"[^\w\u3400-\u9fff]+", "-", text).strip("-_")
+    return text or "tag"
+
+
+@dataclass
+class TagInfo:
+    slug: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    description: str = ""
+    known: bool = True
+    line: int = 0  # line in taxonomy.yml, for edit links and errors
+
+
+@dataclass
+class Resolution:
+    slug: str
+    known: bool
+
+
+class Taxonomy:
+    def __init__(self, tags: dict[str, TagInfo], search_terms: list[str] | None = None, path: str = ""):
+        self.path = path
+        self.tags = dict(tags)
+        self.search_terms = list(search_terms or [])
+        self._by_key: dict[str, str] = {}
+        self.problems: list[SourceProblem] = []
+        for slug, info in self.tags.items():
+            for name in [slug, info.name, *info.aliases]:
+                key = tag_key(name)
+                other = self._by_key.get(key)
+                if other and other != slug:
+                    self.problems.append(SourceProblem(
+                        path, info.line, f"tag {slug!r}: {name!r} is already a spelling of {other!r}",
+                        "remove the alias from one of the two tags"))
+                    continue
+                self._by_key[key] = slug
+        if FALLBACK_TAG not in self.tags:
+            self.tags[FALLBACK_TAG] = TagInfo(FALLBACK_TAG, "未分类", description="关键词没有匹配到任何标签的条目。")
+        self._keyword_pattern, self._keyword_tags = self._compile_keywords()
+
+    # -- loading ----------------------------------------------------------
+
+    @classmethod
+    def from_yaml(cls, text: str, path: str = "data/taxonomy.yml") -> "Taxonomy":
+        data = yaml.compose(text)
+        raw = yaml.safe_load(text) or {}
+        lines = _key_lines(data)
+        tags: dict[str, TagInfo] = {}
+        for slug, spec in (raw.get("tags") or {}).items():
+            spec = spec or {}
+            tags[str(slug)] = TagInfo(
+                slug=str(slug),
+                name=str(spec.get("name") or slug),
+                aliases=[str(a) for a in spec.get("aliases") or []],
+                keywords=[str(k) for k in spec.get("keywords") or []],
+                description=str(spec.get("description") or ""),
+                line=lines.get(str(slug), 0),
+            )
+        return cls(tags, [str(t) for t in raw.get("search_terms") or []], path)
+
+    # -- explicit tags ----------------------------------------------------
+
+    def resolve(self, name: str) -> Resolution:
+        """Map an explicit tag to its canonical slug, registering unknown ones."""
+        key = tag_key(name)
+        slug = self._by_key.get(key)
+        if slug:
+            return Resolution(slug, self.tags[slug].known)
+        slug = tag_slug(name)
+        while slug in self.tags and tag_key(self.tags[slug].name) != key:
+            slug += "-x"
+        if slug not in self.tags:
+            self.tags[slug] = TagInfo(slug, name.strip(), known=False)
+        self._by_key[key] = slug
+        return Resolution(slug, False)
+
+    # -- keywords ---------------------------------------------------------
+
+    def _compile_keywords(self):
+        owners: dict[str, list[str]] = {}
+        for slug, info in self.tags.items():
+            for keyword in info.keywords:
+                folded = unicodedata.normalize("NFKC", keyword).casefold()
+                owners.setdefault(folded, []).append(slug)
+        if not owners:
+            return None, {}
+        parts = []
+        # Longest first so "kv cache" wins over "kv".
+        for keyword in sorted(owners, key=len, reverse=True):
+            body = re.escape(keyword).replace(r"\ ", r"\s*")
+            if ASCII_WORD.match(keyword[0]):
+                body = r"(?<![a-z0-9])" + body
+            if ASCII_WORD.match(keyword[-1]):
+                body += r"(?![a-z0-9])"
+            parts.append(body)
+        return re.compile("|".join(parts)), owners
+
+    def keyword_tags(self, text: str) -> list[str]:
+        """Tags whose keywords occur in ``text``, in order of first occurrence."""
+        if self._keyword_pattern is None:
+            return []
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        found: dict[str, None] = {}
+        for match in self._keyword_pattern.finditer(folded):
+            keyword = re.sub(r"\s+", " ", match.group(0))
+            for slug in self._keyword_tags.get(keyword) or self._owners_loose(keyword):
+                found.setdefault(slug, None)
+        return list(found)
+
+    def _owners_loose(self, matched: str) -> list[str]:
+        # A keyword with a space also matches without it ("KV cache" / "KVcache").
+        squeezed = matched.replace(" ", "")
+        return [s for k, owners in self._keyword_tags.items() if k.replace(" ", "") == squeezed for s in owners]
+
+    # -- search -----------------------------------------------------------
+
+    def segmenter_words(self) -> list[str]:
+        """Chinese words the search segmenter should keep whole."""
+        words = set(self.search_terms)
+        for info in self.tags.values():
+            for word in [info.name, *info.aliases, *info.keywords]:
+                if CJK.search(word):
+                    words.add(word)
+        return sorted(words)
+
+
+def _key_lines(node) -> dict[str, int]:
+    """Line numbers of the keys under ``tags:`` for error messages and edit links."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        if key.value == "tags" and isinstance(value, yaml.MappingNode):
+            for tag_key_node, _ in value.value:
+                lines[str(tag_key_node.value)] = tag_key_node.start_mark.line + 1
+    return lines

@@ -1,0 +1,41 @@
+"""Page URLs, computed the way MkDocs does, so generated HTML can link relatively."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """URL of a docs page relative to the site root, as MkDocs builds it."""
+    stem, _ = posixpath.splitext(src_uri)
+    name = posixpath.basename(stem)
+    if not use_directory_urls:
+        return stem + ".html"
+    if name in ("index", "README"):
+        parent = posixpath.dirname(stem)
+        return parent + "/" if parent else ""
+    return stem + "/"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from page ``from_url`` to ``to_url`` (both site-root relative)."""
+    path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath("/" + path, "/" + base) if path else posixpath.relpath("/", "/" + base)
+    if path.endswith("/") or path == "":
+        target = target.rstrip("/") + "/" if target != "." else "./"
+    if target.startswith("./") and target != "./":
+        target = target[2:]
+    if target == "./" and fragment and path == base:
+        return f"#{fragment}"
+    target = quote(target, safe="/.-_~%")
+    return f"{target}#{fragment}" if fragment else target
+
+
+def tag_page(slug: str, page_number: int = 1) -> str:
+    return f"tags/{slug}/index.md" if page_number == 1 else f"tags/{slug}/{page_number}/index.md"
+
+
+def month_page(key: str) -> str:
+    return f"archive/{key}/index.md"

@@ -1,0 +1,147 @@
+"""MkDocs hooks for the LLM-infra reading site.
+
+Each event is a thin dispatcher; the work happens in the ``llminfra``
+package next to this file, which knows nothing about MkDocs:
+
+- ``on_files``: parse every source once into the catalog, report problems,
+  add the generated pages (tags, archive, notes index).
+- ``on_page_markdown``: give source pages (share lists, series, notes) and
+  the home page their rendered body.
+- ``on_page_context``: point edit links of generated pages at their source.
+
+MkDocs imports this file by path and does not reload it on ``mkdocs serve``
+rebuilds: restart the server after changing hook code.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Imported at the top level: MkDocs only puts hooks/ on sys.path while it
+# executes this module.
+from llminfra.catalog import Catalog, build_catalog
+from llminfra.layout import SiteLayout
+from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.plugins.llminfra")
+
+HOME_PAGE = "index.md"
+
+
+@dataclass
+class BuildState:
+    layout: SiteLayout
+    catalog: Catalog | None = None
+    renderer: SiteRenderer | None = None
+    generated: dict[str, GeneratedPage] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+_state: BuildState | None = None
+
+
+def on_config(config):
+    global _state
+    root = Path(config.config_file_path).resolve().parent
+    _state = BuildState(SiteLayout(root=root, docs_dir=_docs_dir_name(config, root)))
+    return config
+
+
+def on_files(files, *, config):
+    state = _require_state()
+    catalog = build_catalog(state.layout)
+    state.catalog = catalog
+    state.timings.update(catalog.timings)
+    _report_problems(catalog)
+    _teach_segmenter(catalog)
+    started = time.perf_counter()
+    state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates, _render_options(config))
+    for page in state.renderer.generated_pages():
+        _add_generated_file(files, config, page)
+        state.generated[page.src_uri] = page
+    state.timings["pages"] = time.perf_counter() - started
+    return files
+
+
+def on_page_markdown(markdown, *, page, config, files):
+    state = _require_state()
+    src_uri = page.file.src_uri
+    source = state.catalog.source_for(src_uri)
+    if source is not None:
+        return state.renderer.source_page_markdown(source)
+    if src_uri == HOME_PAGE:
+        return state.renderer.home_markdown(markdown)
+    return markdown
+
+
+def on_page_context(context, *, page, config, nav):
+    state = _require_state()
+    generated = state.generated.get(page.file.src_uri)
+    if generated is not None:
+        page.edit_url = state.renderer.source_url(generated.edit_path, generated.edit_line) if generated.edit_path else None
+    return context
+
+
+def on_post_build(*, config):
+    state = _require_state()
+    figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
+    log.info(f"llminfra timing: {figures}")
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _require_state() -> BuildState:
+    if _state is None:
+        raise RuntimeError("llminfra hooks: on_config did not run")
+    return _state
+
+
+def _docs_dir_name(config, root: Path) -> str:
+    docs = Path(config.docs_dir).resolve()
+    try:
+        return docs.relative_to(root).as_posix()
+    except ValueError:
+        return docs.as_posix()
+
+
+def _render_options(config) -> RenderOptions:
+    repo = (config.repo_url or "").rstrip("/")
+    branch = (config.extra or {}).get("source_branch", "main")
+    return RenderOptions(
+        use_directory_urls=config.use_directory_urls,
+        site_url=config.site_url or "",
+        repo_blob_url=f"{repo}/blob/{branch}/" if "github.com" in repo else None,
+    )
+
+
+def _report_problems(catalog: Catalog) -> None:
+    # Errors are warnings to MkDocs, so `mkdocs build --strict` fails on them.
+    for problem in catalog.problems:
+        if problem.severity == "error":
+            log.warning(str(problem))
+        else:
+            log.info(str(problem))
+
+
+def _teach_segmenter(catalog: Catalog) -> None:
+    """Keep domain words whole in Material's jieba-based search index."""
+    try:
+        import jieba
+    except ImportError:  # Material then indexes Chinese unsegmented; the tests catch that.
+        log.warning("jieba is not installed: Chinese search will not find words inside sentences")
+        return
+    for word in catalog.taxonomy.segmenter_words():
+        jieba.add_word(word)
+
+
+def _add_generated_file(files, config, page: GeneratedPage) -> None:
+    existing = files.get_file_from_path(page.src_uri)
+    if existing is not None and not existing.generated_by:
+        log.warning(f"docs/{page.src_uri}: this page is generated at build time; remove the file from docs/")
+        files.remove(existing)
+    files.append(File.generated(config, page.src_uri, content=page.markdown))

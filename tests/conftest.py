@@ -1,0 +1,73 @@
+"""Shared fixtures: the project root, mini projects and a built copy of the site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run_mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    """Build ``project`` with the MkDocs command line, as CI does."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(project / "mkdocs.yml"),
+               "-d", str(site_dir)]
+    if strict:
+        command.append("--strict")
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1767225600"}
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env={**_base_env(), **env})
+
+
+def _base_env() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+
+
+def copy_project(destination: Path, with_content: bool = True) -> Path:
+    """A copy of the project (config, hooks, templates, data), optionally without docs content."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "hooks", "overrides", "data"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    if with_content:
+        shutil.copytree(ROOT / "docs", destination / "docs")
+    else:
+        (destination / "docs").mkdir()
+        shutil.copy2(ROOT / "docs" / "index.md", destination / "docs" / "index.md")
+        shutil.copy2(ROOT / "docs" / ".pages", destination / "docs" / ".pages")
+        shutil.copytree(ROOT / "docs" / "assets", destination / "docs" / "assets")
+    return destination
+
+
+class BuiltSite:
+    def __init__(self, path: Path, log: str):
+        self.path = path
+        self.log = log
+
+    def page(self, url_path: str) -> str:
+        """HTML of the page at ``url_path`` (``tags/vllm/`` or ``404.html``)."""
+        target = self.path / url_path
+        if url_path == "" or url_path.endswith("/"):
+            target = target / "index.html"
+        return target.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """The real site, built once per test session with --strict."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return BuiltSite(site, result.stderr)
