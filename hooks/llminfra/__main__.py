@@ -1,0 +1,5 @@
+import sys
+
+from llminfra.cli import main
+
+sys.exit(main())
