@@ -8,6 +8,8 @@ package next to this file, which knows nothing about MkDocs:
 - ``on_page_markdown``: give source pages (share lists, series, notes) and
   the home page their rendered body.
 - ``on_page_context``: point edit links of generated pages at their source.
+- ``on_env``: let every template announce the feeds.
+- ``on_post_build``: write the feeds and the podcast into the built site.
 
 MkDocs imports this file by path and does not reload it on ``mkdocs serve``
 rebuilds: restart the server after changing hook code.
@@ -15,6 +17,7 @@ rebuilds: restart the server after changing hook code.
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,10 +25,16 @@ from pathlib import Path
 
 # Imported at the top level: MkDocs only puts hooks/ on sys.path while it
 # executes this module.
+import markdown as python_markdown
 from llminfra.catalog import Catalog, build_catalog
+from llminfra.feeds import SUBSCRIBE_PAGE, FeedOptions, site_feed_links, write_feeds
 from llminfra.layout import SiteLayout
+from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
+from llminfra.safe_html import SafeLinksExtension
 from mkdocs.structure.files import File
+from mkdocs.structure.nav import Link, Section
+from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
 
@@ -48,6 +57,7 @@ def on_config(config):
     global _state
     root = Path(config.config_file_path).resolve().parent
     _state = BuildState(SiteLayout(root=root, docs_dir=_docs_dir_name(config, root)))
+    _guard_links(config)
     return config
 
 
@@ -55,6 +65,7 @@ def on_files(files, *, config):
     state = _require_state()
     catalog = build_catalog(state.layout)
     state.catalog = catalog
+    measure_local_audio(catalog, state.layout.docs_path)
     state.timings.update(catalog.timings)
     _report_problems(catalog)
     _teach_segmenter(catalog)
@@ -67,15 +78,39 @@ def on_files(files, *, config):
     return files
 
 
+def on_nav(nav, *, config, files):
+    # awesome-pages only finds files that exist in docs/; generated pages it
+    # lists (tags/index.md, archive/index.md, …) come back as plain links.
+    _link_generated_pages(nav, files, _require_state().generated)
+    return nav
+
+
+def on_page_read_source(*, page, config):
+    # Source pages are read (and their encoding problems reported) by the
+    # catalog; MkDocs would stop the build on a stray invalid byte.
+    state = _require_state()
+    source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
+    return source.text.raw if source is not None else None
+
+
 def on_page_markdown(markdown, *, page, config, files):
     state = _require_state()
     src_uri = page.file.src_uri
+    _escape_page_meta(page)
     source = state.catalog.source_for(src_uri)
     if source is not None:
         return state.renderer.source_page_markdown(source)
     if src_uri == HOME_PAGE:
         return state.renderer.home_markdown(markdown)
+    if src_uri == SUBSCRIBE_PAGE:
+        return state.renderer.subscribe_markdown(markdown)
     return markdown
+
+
+def on_env(env, *, config, files):
+    # Every template, 404 included, announces the site feeds in <head>.
+    env.globals["llminfra_feeds"] = site_feed_links()
+    return env
 
 
 def on_page_context(context, *, page, config, nav):
@@ -88,6 +123,11 @@ def on_page_context(context, *, page, config, nav):
 
 def on_post_build(*, config):
     state = _require_state()
+    started = time.perf_counter()
+    options = _feed_options(config)
+    write_feeds(state.catalog, options, Path(config.site_dir))
+    write_podcast(state.catalog, options, Path(config.site_dir))
+    state.timings["feeds"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
     log.info(f"llminfra timing: {figures}")
 
@@ -116,7 +156,34 @@ def _render_options(config) -> RenderOptions:
         use_directory_urls=config.use_directory_urls,
         site_url=config.site_url or "",
         repo_blob_url=f"{repo}/blob/{branch}/" if "github.com" in repo else None,
+        markdown_factory=lambda: python_markdown.Markdown(
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}),
     )
+
+
+def _feed_options(config) -> FeedOptions:
+    return FeedOptions.from_settings(
+        (config.extra or {}).get("feeds"),
+        site_url=config.site_url or "",
+        site_name=config.site_name,
+        site_description=config.site_description or "",
+        author=config.site_author or "",
+        use_directory_urls=config.use_directory_urls,
+    )
+
+
+def _guard_links(config) -> None:
+    """Every markdown link on the site goes through the unsafe-scheme filter."""
+    if not any(isinstance(ext, SafeLinksExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(SafeLinksExtension())
+
+
+def _escape_page_meta(page) -> None:
+    # Material prints page.meta.title and .description into <head> unescaped.
+    for key in ("title", "description"):
+        value = page.meta.get(key)
+        if isinstance(value, str) and any(c in value for c in '<>"'):
+            page.meta[key] = html.escape(value, quote=True)
 
 
 def _report_problems(catalog: Catalog) -> None:
@@ -137,6 +204,29 @@ def _teach_segmenter(catalog: Catalog) -> None:
         return
     for word in catalog.taxonomy.segmenter_words():
         jieba.add_word(word)
+
+
+def _link_generated_pages(nav, files, generated: dict) -> None:
+    def visit(items, parent):
+        for index, item in enumerate(items):
+            if isinstance(item, Link) and item.url in generated:
+                page = files.get_file_from_path(item.url).page
+                page.title, page.parent = item.title, parent
+                items[index] = page
+            elif isinstance(item, Section):
+                visit(item.children, item)
+
+    visit(nav.items, None)
+    nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
+    for previous, following in zip(nav.pages, nav.pages[1:]):
+        previous.next_page, following.previous_page = following, previous
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
 
 
 def _add_generated_file(files, config, page: GeneratedPage) -> None:

@@ -29,8 +29,23 @@ def chromium_path() -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files; a missing path gets the site's 404.html with status 404, as on GitHub Pages."""
+
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found_page = Path(self.directory) / "404.html"
+        if code != 404 or self.command not in ("GET", "HEAD") or not not_found_page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
 
 
 def free_port() -> int:
@@ -51,3 +66,22 @@ def serve_directory(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- a tiny, valid MP3 for audio tests -----------------------------------------
+
+# MPEG-1 Layer III, 32 kbit/s, 32 kHz, mono, no CRC: every frame is exactly
+# 144 * 32000 / 32000 = 144 bytes and holds 1152 samples (36 ms).
+_MP3_FRAME_HEADER = bytes([0xFF, 0xFB, 0x18, 0xC0])
+_MP3_FRAME_BYTES = 144
+_MP3_FRAME_SECONDS = 1152 / 32000
+
+
+def silent_mp3(seconds: float) -> bytes:
+    """Silence as MPEG audio frames: all-zero side info and main data decode to zero samples.
+
+    Deterministic, so tests need neither an encoder nor a fixture file.
+    """
+    frames = max(1, round(seconds / _MP3_FRAME_SECONDS))
+    frame = _MP3_FRAME_HEADER + bytes(_MP3_FRAME_BYTES - len(_MP3_FRAME_HEADER))
+    return frame * frames

@@ -1,4 +1,4 @@
-/* Reader-side behaviour for entries: one audio summary at a time, copy links. */
+/* Reader-side behaviour: one audio summary at a time, copy links, search fixes for Chinese. */
 (function () {
   "use strict";
 
@@ -12,8 +12,11 @@
     });
   }, true);
 
+  // The entry's permanent address: without the query string, which holds
+  // transient state such as the search highlight (?h=...).
   function entryUrl(anchor) {
     var url = new URL(window.location.href);
+    url.search = "";
     url.hash = anchor;
     return url.toString();
   }
@@ -36,4 +39,35 @@
       window.prompt("复制本条链接：", url);
     }
   });
+
+  // Material runs a search on keyup only. Pasting from a phone's context menu
+  // and some input methods change the query without any keyup, so the reader
+  // would see no results: forward those changes as a keyup.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.matches(".md-search__input")) return;
+    if (event.isComposing) return;  // the input method has not committed the word yet
+    input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  });
+
+  // The search index separates Chinese words with U+200B (zero-width space)
+  // so they can be found inside sentences; result titles and teasers must
+  // not carry them into what the reader sees, copies or hears read aloud.
+  var ZERO_WIDTH = /\u200b/g;
+
+  function dropZeroWidth(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeValue.indexOf("\u200b") >= 0) node.nodeValue = node.nodeValue.replace(ZERO_WIDTH, "");
+    }
+  }
+
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      if (!(mutation.target instanceof Element) || !mutation.target.closest(".md-search-result")) return;
+      mutation.addedNodes.forEach(function (node) {
+        if (node.nodeType === Node.ELEMENT_NODE) dropZeroWidth(node);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();

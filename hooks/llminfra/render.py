@@ -9,18 +9,33 @@ be exported and built without the hooks (``python -m llminfra export``).
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
+import markdown
 import yaml
+from markupsafe import Markup
 
 from .catalog import Catalog, MonthIndex, TagIndex
+from .feeds import FEED_PATHS, SUBSCRIBE_MARKER, SUBSCRIBE_PAGE, absolute_url, tag_feed_path
 from .model import Entry, SourceKind
+from .podcast import LISTEN_PAGE, audio_episodes, format_duration
+from .safe_html import SafeLinksExtension, sanitize_html
 from .sources.document import LineEdit, ParsedSource
 from .urls import month_page, page_url, relative_url, tag_page
 
-TAG_PAGE_SIZE = 50
+TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
+# Longer tags list one line per entry (no excerpt, no tag chips), this many a
+# page: a tag on most of 10,000 entries stays a few dozen small pages.
+TAG_LINES_PAGE_SIZE = 200
+# The start of raw HTML (a tag, comment or declaration), but not an autolink
+# such as <https://…> or <name@example.com>, which markdown handles safely.
+RAW_HTML = re.compile(r"<(?!(?:https?|ftp)://[^<>\s]*>)(?![\w.+-]+@[\w.-]+>)[A-Za-z!/?]")
+FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 HOME_LATEST = 12
 CHART_MONTHS = 36
 
@@ -39,6 +54,12 @@ class RenderOptions:
     site_url: str = ""
     # e.g. https://github.com/owner/repo/blob/main/ ; entries link to their source line
     repo_blob_url: str | None = None
+    # Project-relative templates folder: pages assembled from every source
+    # (archive, months, notes index) point their edit link at their template.
+    templates_path: str = "overrides"
+    # Builds the Markdown converter used for source text that contains raw HTML;
+    # the hook passes one configured like the site's own.
+    markdown_factory: Callable[[], markdown.Markdown] | None = None
 
 
 class SiteRenderer:
@@ -56,6 +77,11 @@ class SiteRenderer:
         self._series = catalog.by_kind(SourceKind.SERIES)
         self._series_index = {id(e): i for i, e in enumerate(self._series)}
         self.duplicate_of = {id(dup): kept for dup, kept in catalog.duplicates}
+        self._markdown: markdown.Markdown | None = None
+        # Listings show each entry on ~10 pages: its HTML is rendered once per
+        # (entry, folder depth, variant). Relative links repeat as well.
+        self._listing_items: dict[tuple, Markup] = {}
+        self._relative_links: dict[tuple[str, str], str] = {}
 
     # -- helpers for templates -------------------------------------------
 
@@ -72,18 +98,52 @@ class SiteRenderer:
         url = self.options.repo_blob_url.rstrip("/") + "/" + path
         return f"{url}#L{line}" if line else url
 
+    def _tag_name(self, slug: str) -> str:
+        return self.catalog.tags[slug].name if slug in self.catalog.tags else slug
+
+    def _relative(self, here: str, url: str) -> str:
+        key = (here, url)
+        link = self._relative_links.get(key)
+        if link is None:
+            link = self._relative_links[key] = relative_url(here, url)
+        return link
+
+    def _listing_item(self, entry: Entry, here: str, excerpt: bool = True, line: bool = False) -> Markup:
+        """An entry in a listing: ``macros.entry_item`` (tag, month and home pages) or ``entry_line``.
+
+        Its links go up to the site root and down again (``../../share/#a-…``),
+        so the HTML depends only on the page's folder depth and is reused on
+        every listing at that depth.
+        """
+        root = "../" * here.count("/")
+        key = (id(entry), root, excerpt, line)
+        html = self._listing_items.get(key)
+        if html is None:
+            def entry_link(e: Entry) -> str:
+                return _root_relative(root, self.url_of(e.page, e.anchor))
+
+            macros = self.env.get_template("llminfra/macros.html").module
+            if line:
+                html = macros.entry_line(entry, entry_link)
+            else:
+                html = macros.entry_item(entry, entry_link, lambda slug: _root_relative(root, self.url_of(tag_page(slug))),
+                                         self._tag_name, show_excerpt=excerpt)
+            self._listing_items[key] = html
+        return html
+
     def _render(self, template: str, current_page: str, **context) -> str:
         here = page_url(current_page, self.options.use_directory_urls)
 
         def link(target_src: str, anchor: str | None = None) -> str:
-            return relative_url(here, self.url_of(target_src, anchor))
+            return self._relative(here, self.url_of(target_src, anchor))
 
         return self.env.get_template(template).render(
             link=link,
             entry_link=lambda e: link(e.page, e.anchor),
             tag_link=lambda slug: link(tag_page(slug)),
             month_link=lambda key: link(month_page(key)),
-            tag_name=lambda slug: self.catalog.tags[slug].name if slug in self.catalog.tags else slug,
+            tag_name=self._tag_name,
+            listing_item=lambda entry, excerpt=True, line=False: self._listing_item(entry, here, excerpt, line),
             source_url=self.source_url,
             **context,
         ).strip()
@@ -93,21 +153,50 @@ class SiteRenderer:
     def source_page_markdown(self, source: ParsedSource) -> str:
         """The page body for a source file: its own markdown plus metadata and players."""
         lines = source.text.lines
-        edits = sorted(source.edits, key=lambda e: e.start)
+        edits = sorted(source.edits, key=lambda e: (e.start, e.end))
         out: list[str] = []
         cursor = 0
         for edit in edits:
             if edit.start < cursor:
                 continue
-            out.extend(lines[cursor : edit.start])
+            out.extend(self._source_text(lines[cursor : edit.start]))
+            out.extend(edit.prefix)
             out.extend(self._apply_edit(source, edit))
             cursor = edit.end + 1
-        out.extend(lines[cursor:])
+        out.extend(self._source_text(lines[cursor:]))
         return "\n".join(out) + "\n"
+
+    def _source_text(self, lines: list[str]) -> list[str]:
+        """Source text between structural lines, kept as markdown unless a block holds raw HTML.
+
+        A block (paragraphs, lists and tables between blank lines) with raw HTML
+        is rendered on its own and sanitised, so an unclosed or hostile tag can
+        neither run nor swallow the entries that follow it. Code blocks are
+        left alone: markdown escapes them.
+        """
+        if not any(RAW_HTML.search(line) for line in lines):
+            return lines
+        out: list[str] = []
+        for block, is_code in _blocks(lines):
+            if is_code or not any(RAW_HTML.search(line) for line in block):
+                out.extend(block)
+                continue
+            converter = self._converter()
+            converter.reset()
+            html = sanitize_html(converter.convert("\n".join(block)))
+            out.extend(["", f'<div class="llm-rich">{html}</div>', ""])
+        return out
+
+    def _converter(self) -> markdown.Markdown:
+        if self._markdown is None:
+            factory = self.options.markdown_factory
+            self._markdown = factory() if factory else markdown.Markdown(
+                extensions=["tables", "attr_list", "def_list", "abbr", SafeLinksExtension()])
+        return self._markdown
 
     def _apply_edit(self, source: ParsedSource, edit: LineEdit) -> list[str]:
         page = source.page
-        if edit.kind == "drop":
+        if edit.kind in ("drop", "insert"):
             return []
         if edit.kind == "month":
             if edit.month is None:
@@ -131,11 +220,12 @@ class SiteRenderer:
         return [heading, "", meta, ""]
 
     def _heading_text(self, entry: Entry) -> str:
+        """The heading as inert markdown: the title is text, the link a plain URL."""
         if entry.kind is SourceKind.NOTE:
-            return entry.source_heading or entry.title
-        title = entry.title
+            return escape_markdown(entry.source_heading or entry.title)
+        title = escape_markdown(entry.title)
         if entry.link:
-            return f"[{title}]({entry.link})"
+            return f"[{title}]({markdown_url(entry.link)})"
         return title
 
     def _audio_src(self, page: str, src: str) -> str:
@@ -174,7 +264,7 @@ class SiteRenderer:
         return intro.rstrip() + "\n\n" + body + "\n"
 
     def generated_pages(self) -> list[GeneratedPage]:
-        pages = [self._tags_index(), self._archive_index(), self._notes_index()]
+        pages = [self._tags_index(), self._archive_index(), self._notes_index(), self._listen_page()]
         for tag in self.catalog.tags.values():
             pages.extend(self._tag_pages(tag))
         for month in self.catalog.months:
@@ -185,8 +275,11 @@ class SiteRenderer:
               **context) -> GeneratedPage:
         front = yaml.safe_dump({**meta, "search": {"exclude": True}}, allow_unicode=True, sort_keys=False)
         body = self._render(template, src, **context)
-        markdown = f"---\n{front}---\n\n# {_escape_markdown(meta['title'])}\n\n{body}\n"
-        return GeneratedPage(src, markdown, *edit)
+        text = f"---\n{front}---\n\n# {escape_markdown(meta['title'])}\n\n{body}\n"
+        return GeneratedPage(src, text, *edit)
+
+    def _template_path(self, template: str) -> str:
+        return f"{self.options.templates_path.rstrip('/')}/{template}"
 
     def _tags_index(self) -> GeneratedPage:
         tags = sorted(self.catalog.tags.values(), key=lambda t: (-len(t.entries), t.name.casefold()))
@@ -201,20 +294,24 @@ class SiteRenderer:
 
     def _tag_pages(self, tag: TagIndex) -> list[GeneratedPage]:
         total = len(tag.entries)
-        page_count = max(1, math.ceil(total / TAG_PAGE_SIZE))
+        page_count = tag_page_count(total)
+        size = tag_page_size(total)
         pages = []
+        kinds = sorted({e.kind.label for e in tag.entries})  # once per tag, not per page
         for number in range(1, page_count + 1):
-            chunk = tag.entries[(number - 1) * TAG_PAGE_SIZE : number * TAG_PAGE_SIZE]
+            chunk = tag.entries[(number - 1) * size : number * size]
             title = f"标签：{tag.name}" + (f"（第 {number} 页）" if number > 1 else "")
-            kinds = sorted({e.kind.label for e in tag.entries})
             pages.append(self._page(
                 tag_page(tag.slug, number),
                 {"title": title,
-                 "description": f"「{tag.name}」标签下的 {total} 个条目（{'、'.join(kinds)}），按时间从新到旧排列。"},
+                 "description": f"「{tag.name}」标签下的 {total} 个条目（{'、'.join(kinds)}），按时间从新到旧排列。",
+                 "feed": tag_feed_path(tag.slug)},  # autodiscovery link in <head>
                 "llminfra/tag.html",
                 (self.catalog.taxonomy.path, tag.taxonomy_line or None),
-                tag=tag, entries=chunk, page_number=number, page_count=page_count,
+                tag=tag, entries=chunk, page_number=number, page_count=page_count, one_line=size != TAG_PAGE_SIZE,
                 page_src=lambda n, slug=tag.slug: tag_page(slug, n),
+                feed_href=relative_url(page_url(tag_page(tag.slug, number), self.options.use_directory_urls),
+                                       tag_feed_path(tag.slug)),
             ))
         return pages
 
@@ -228,6 +325,7 @@ class SiteRenderer:
             "archive/index.md",
             {"title": "归档", "description": f"按月份浏览：{len(months)} 个月，共 {len(self.catalog.entries)} 个条目。"},
             "llminfra/archive-index.html",
+            (self._template_path("llminfra/archive-index.html"), None),
             months=months, years=years, chart=chart,
         )
 
@@ -240,6 +338,7 @@ class SiteRenderer:
             month_page(month.key),
             {"title": f"{month.label}", "description": f"{month.label}收录的 {len(month.entries)} 个条目：{summary}。"},
             "llminfra/month.html",
+            (self._template_path("llminfra/month.html"), None),
             month=month, entries=month.entries,
         )
 
@@ -260,8 +359,57 @@ class SiteRenderer:
             "notes/index.md",
             {"title": "筛选笔记", "description": "工程筛选笔记：每篇记录保留、待定与丢弃的条目及理由。"},
             "llminfra/notes-index.html",
+            (self._template_path("llminfra/notes-index.html"), None),
             notes=notes,
         )
+
+    def _listen_page(self) -> GeneratedPage:
+        episodes = audio_episodes(self.catalog)
+        return self._page(
+            LISTEN_PAGE,
+            {"title": "收听",
+             "description": f"全部 {len(episodes)} 段音频摘要，按时间从新到旧：可调播放速度，按下播放前不下载。"},
+            "llminfra/listen.html",
+            (self._template_path("llminfra/listen.html"), None),
+            episodes=episodes, duration=format_duration,
+            audio_src=lambda clip: self._audio_src(LISTEN_PAGE, clip.src),
+        )
+
+    def subscribe_markdown(self, text: str, page: str = SUBSCRIBE_PAGE) -> str:
+        """The 订阅 page: its own markdown, with each ``<!-- llminfra:subscribe … -->`` filled in."""
+        tags = sorted(self.catalog.tags.values(), key=lambda t: (-len(t.entries), t.name.casefold()))
+        return SUBSCRIBE_MARKER.sub(lambda match: self._render(
+            "llminfra/subscribe.html", page, part=match.group(1), tags=tags, paths=FEED_PATHS,
+            feed_url=lambda path: absolute_url(self.options.site_url, path), tag_feed_path=tag_feed_path,
+        ), text)
+
+
+def _blocks(lines: list[str]):
+    """Split lines into (block, is_code) at blank lines; a fenced code block is one block."""
+    block: list[str] = []
+    fence: str | None = None
+    for line in lines:
+        match = FENCE_LINE.match(line)
+        if fence is None and match:
+            if block:
+                yield block, False
+            block, fence = [line], match.group(1)[0] * len(match.group(1))
+            continue
+        if fence is not None:
+            block.append(line)
+            if match and match.group(1).startswith(fence):
+                yield block, True
+                block, fence = [], None
+            continue
+        if line.strip():
+            block.append(line)
+        else:
+            if block:
+                yield block, False
+            yield [line], False
+            block = []
+    if block:
+        yield block, fence is not None
 
 
 def _month_chart(months: list[MonthIndex]) -> dict:
@@ -276,9 +424,36 @@ def _month_chart(months: list[MonthIndex]) -> dict:
     return {"bars": bars, "width": max(1, len(ordered) * (width + gap) - gap), "height": height, "peak": peak}
 
 
+def tag_page_size(total: int) -> int:
+    """Entries per page of a tag with ``total`` entries."""
+    return TAG_PAGE_SIZE if total <= TAG_PAGE_SIZE else TAG_LINES_PAGE_SIZE
+
+
+def tag_page_count(total: int) -> int:
+    return max(1, math.ceil(total / tag_page_size(total)))
+
+
+def _root_relative(root: str, url: str) -> str:
+    """``url`` (site-root relative) seen from a page ``root`` (``../../``) below the site root."""
+    path, _, fragment = url.partition("#")
+    target = quote(root + path, safe="/.-_~%") or "./"
+    return f"{target}#{fragment}" if fragment else target
+
+
 def _compact(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _escape_markdown(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
+MARKDOWN_SPECIALS = set("\\`*_[]{}()#+-.!")
+HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_markdown(text: str) -> str:
+    """Title text as inert markdown: no emphasis, links, attributes or raw HTML."""
+    text = " ".join(text.split())
+    return "".join(HTML_SPECIALS.get(c) or ("\\" + c if c in MARKDOWN_SPECIALS else c) for c in text)
+
+
+def markdown_url(url: str) -> str:
+    """A URL safe inside ``(...)``: spaces and parentheses percent-encoded."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")

@@ -117,16 +117,7 @@ class Taxonomy:
                 owners.setdefault(folded, []).append(slug)
         if not owners:
             return None, {}
-        parts = []
-        # Longest first so "kv cache" wins over "kv".
-        for keyword in sorted(owners, key=len, reverse=True):
-            body = re.escape(keyword).replace(r"\ ", r"\s*")
-            if ASCII_WORD.match(keyword[0]):
-                body = r"(?<![a-z0-9])" + body
-            if ASCII_WORD.match(keyword[-1]):
-                body += r"(?![a-z0-9])"
-            parts.append(body)
-        return re.compile("|".join(parts)), owners
+        return _keyword_pattern(owners), owners
 
     def keyword_tags(self, text: str) -> list[str]:
         """Tags whose keywords occur in ``text``, in order of first occurrence."""
@@ -155,6 +146,43 @@ class Taxonomy:
                 if CJK.search(word):
                     words.add(word)
         return sorted(words)
+
+
+def _keyword_pattern(keywords) -> re.Pattern:
+    """One regex finding any of ``keywords``, the longest where several start at the same place.
+
+    The keywords are factored into a trie (``kv cache|kvm`` -> ``kv(?:\\s*cache|m)``)
+    instead of one alternative per keyword: the regex engine then tries only the
+    branches that start with the character at hand, which keeps tagging linear
+    in the text with hundreds of keywords. Spaces in a keyword match any run of
+    whitespace (or none); a keyword that starts or ends with an ASCII letter or
+    digit must not touch another one there.
+    """
+    root: dict = {}
+    for keyword in keywords:
+        node = root
+        for char in keyword:
+            node = node.setdefault(char, {})
+        node[""] = keyword  # "" marks the end of a keyword
+
+    def longest(node: dict) -> int:
+        return max(len(value) if char == "" else longest(value) for char, value in node.items())
+
+    def branch(node: dict, first: bool) -> str:
+        parts = []
+        # Longest completions first, so "kv cache" wins over "kv".
+        for char in sorted((c for c in node if c), key=lambda c: -longest(node[c])):
+            token = r"\s*" if char == " " else re.escape(char)
+            if first and ASCII_WORD.match(char):
+                # The boundary check follows the character, so every branch
+                # starts with a literal the engine can scan for.
+                token += rf"(?<![a-z0-9]{token})"
+            parts.append(token + branch(node[char], False))
+        if "" in node:
+            parts.append(r"(?![a-z0-9])" if ASCII_WORD.match(node[""][-1]) else "")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return re.compile(branch(root, True))
 
 
 def _key_lines(node) -> dict[str, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..errors import SourceProblem
 from ..model import AudioClip, Entry, PartialDate, SourceKind
-from .markdown_lines import SourceText
+from .markdown_lines import SourceText, read_source_text
 
 
 @dataclass
@@ -26,6 +26,7 @@ class LineEdit:
     clip: AudioClip | None = None
     month: PartialDate | None = None
     level: int = 2
+    prefix: list[str] = field(default_factory=list)  # lines emitted before the edit (e.g. closing a code fence)
 
 
 @dataclass
@@ -37,12 +38,31 @@ class ParsedSource:
     edits: list[LineEdit] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
 
+    @classmethod
+    def read(cls, kind: SourceKind, path: str, page: str, raw: str) -> "ParsedSource":
+        """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding."""
+        source = cls(kind, read_source_text(path, raw), page)
+        text = source.text.raw
+        if "\ufffd" in text:
+            line = text[: text.index("\ufffd")].count("\n") + 1
+            source.problem_at_line(line, "file has bytes that are not UTF-8 text (or NUL bytes)",
+                                   "save the file as UTF-8; the bad bytes are shown as �")
+        return source
+
     @property
     def path(self) -> str:
         return self.text.path
 
     def problem(self, index: int, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(SourceProblem(self.path, self.text.line_number(index), message, hint, severity))
+
+    def close_open_fence(self, heading) -> None:
+        """Report a code fence left open above ``heading`` and close it when rendering."""
+        if heading.closes_fence is None:
+            return
+        self.problem(heading.fence_opened_at, "code block is not closed before the next heading",
+                     f"add a line with {heading.closes_fence} to close it")
+        self.edits.append(LineEdit(heading.index, heading.index - 1, "insert", prefix=[heading.closes_fence, ""]))
 
     def problem_at_line(self, line: int, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(SourceProblem(self.path, line, message, hint, severity))

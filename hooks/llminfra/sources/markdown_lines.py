@@ -26,6 +26,10 @@ class Heading:
     level: int
     text: str
     anchor: str | None = None
+    # Set when this heading ends a code fence left open above it: the fence
+    # marker to close it with, and the line where the fence was opened.
+    closes_fence: str | None = None
+    fence_opened_at: int | None = None
 
 
 @dataclass
@@ -33,6 +37,7 @@ class SourceText:
     """A source file read once: body lines after any YAML front matter."""
 
     path: str
+    raw: str
     lines: list[str]
     meta: dict = field(default_factory=dict)
     body_offset: int = 0  # number of lines taken by the front matter
@@ -49,7 +54,7 @@ def read_source_text(path: str, raw: str) -> SourceText:
     Tolerates a UTF-8 BOM and CRLF line endings, which editors on Windows and
     web forms produce.
     """
-    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -66,23 +71,32 @@ def read_source_text(path: str, raw: str) -> SourceText:
                     meta, error = {}, f"a front matter value does not parse: {exc}"
                 if not isinstance(meta, dict):
                     meta = {}
-                return SourceText(path, lines[end + 1 :], meta, end + 1, error)
-    return SourceText(path, lines)
+                return SourceText(path, text, lines[end + 1 :], meta, end + 1, error)
+    return SourceText(path, text, lines)
 
 
-def iter_headings(lines: list[str]):
-    """Yield ATX headings outside fenced code blocks."""
+def iter_headings(lines: list[str], boundary: re.Pattern | None = None):
+    """Yield ATX headings outside fenced code blocks.
+
+    A line matching ``boundary`` (the start of an entry or a month) is a
+    heading even inside a fence: a fence someone forgot to close must not
+    swallow the entries below it. Such a heading carries ``closes_fence``.
+    """
     fence: str | None = None
+    opened_at = 0
     for index, line in enumerate(lines):
         match = FENCE.match(line)
+        closes = None
+        if fence is not None and not match:
+            if boundary is None or not boundary.match(line):
+                continue
+            closes, fence = fence, None
         if match:
             marker = match.group(1)
             if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
+                fence, opened_at = marker[0] * len(marker), index
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
                 fence = None
-            continue
-        if fence is not None:
             continue
         heading = HEADING.match(line)
         if heading:
@@ -92,7 +106,8 @@ def iter_headings(lines: list[str]):
             if explicit:
                 anchor = explicit.group(1)
                 text = text[: explicit.start()]
-            yield Heading(index, len(heading.group(1)), text.strip(), anchor)
+            yield Heading(index, len(heading.group(1)), text.strip(), anchor, closes,
+                          opened_at if closes else None)
 
 
 def parse_heading_link(text: str) -> tuple[str, str, str] | None:

@@ -20,7 +20,7 @@ import re
 from ..links import canonical_url
 from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
 from .document import LineEdit, ParsedSource
-from .markdown_lines import extract_urls, iter_headings, plain_excerpt, read_source_text
+from .markdown_lines import extract_urls, iter_headings, plain_excerpt
 
 ITEM_NUMBER = re.compile(r"^\d+\s*[.、．]\s*")
 SOURCE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?来源(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*(?P<rest>.*)$")
@@ -43,6 +43,7 @@ def section_grade(heading: str) -> str | None:
     return None
 
 
+BOUNDARY = re.compile(r"^#{2,3}[ \t]+\S")
 KEPT_GRADES = {"保留", "高价值", "条件保留"}
 
 
@@ -50,16 +51,17 @@ class NoteParser:
     kind = SourceKind.NOTE
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource(self.kind, read_source_text(path, raw), page)
+        source = ParsedSource.read(self.kind, path, page, raw)
         text = source.text
         if text.meta_error:
             source.problem_at_line(1, text.meta_error, "fix the YAML between the --- lines")
         date = self._date(source)
         note_title = str(text.meta.get("title") or "")
-        headings = list(iter_headings(text.lines))
+        headings = list(iter_headings(text.lines, BOUNDARY))
         grade: str | None = None
         position = 0
         for number, heading in enumerate(headings):
+            source.close_open_fence(heading)
             if heading.level <= 2:
                 grade = section_grade(heading.text) if heading.level == 2 else None
                 continue

@@ -22,10 +22,11 @@ from urllib.parse import urlsplit
 from ..links import canonical_url, is_safe_outbound
 from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
 from .document import LineEdit, ParsedSource
-from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt, read_source_text
+from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt
 
 UNKNOWN = "?"
 META_LINE = re.compile(r"^(?P<date>[^|]*)\|(?P<categories>[^|]*)\|(?P<tags>.*)$")
+BOUNDARY = re.compile(r"^##[ \t]+\[")
 CLAUSE_END = re.compile(r"[：:，,。；;！？!?——]")
 
 
@@ -59,11 +60,12 @@ class SeriesIndexParser:
     kind = SourceKind.SERIES
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource(self.kind, read_source_text(path, raw), page)
+        source = ParsedSource.read(self.kind, path, page, raw)
         lines = source.text.lines
-        headings = [h for h in iter_headings(lines) if h.level == 2]
+        headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
         for number, heading in enumerate(headings):
             end = headings[number + 1].index if number + 1 < len(headings) else len(lines)
+            source.close_open_fence(heading)
             entry = self._entry(source, heading, end, number)
             if entry is not None:
                 source.entries.append(entry)

@@ -27,43 +27,59 @@ from ..links import canonical_url, is_safe_outbound
 from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
 from .audio_blocks import split_audio_blocks
 from .document import LineEdit, ParsedSource
-from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt, read_source_text
+from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt
 
 MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
+# Where a new entry or month starts, even inside a code fence left open.
+BOUNDARY = re.compile(r"^##[ \t]+(\[|[0-9０-９])")
 
 
 class ShareListParser:
     kind = SourceKind.SHARE
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource(self.kind, read_source_text(path, raw), page)
+        source = ParsedSource.read(self.kind, path, page, raw)
         lines = source.text.lines
-        headings = [h for h in iter_headings(lines) if h.level == 2]
+        headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
         month: PartialDate | None = None
         month_seen = False
-        position_in_month = 0
+        positions: dict[PartialDate | None, int] = {}
+        previous_month: PartialDate | None = None
         for number, heading in enumerate(headings):
             end = headings[number + 1].index if number + 1 < len(headings) else len(lines)
+            source.close_open_fence(heading)
             text = heading.text
             if not text.startswith("[") and MONTH_LIKE.match(normalise_digits(text)):
                 month = self._month(source, heading.index, text)
                 month_seen = True
-                position_in_month = 0
+                self._check_month_order(source, heading.index, month, previous_month, positions)
+                previous_month = month or previous_month
                 source.edits.append(LineEdit(heading.index, heading.index, "month", month=month))
                 split_audio_blocks(source, None, heading.index + 1, end)
                 continue
-            entry = self._entry(source, heading, month, position_in_month)
+            entry = self._entry(source, heading, month, positions.get(month, 0))
             if not month_seen:
                 source.problem(heading.index, "entry comes before any month heading",
                                "put a '## YYYYMM' heading above it")
-            position_in_month += 1
+            positions[month] = positions.get(month, 0) + 1
             source.edits.append(LineEdit(heading.index, heading.index, "entry", entry=entry, level=3))
             summary = split_audio_blocks(source, entry, heading.index + 1, end)
             entry.summary = "\n".join(summary).strip("\n")
             entry.excerpt = plain_excerpt(entry.summary)
             source.entries.append(entry)
         return source
+
+    def _check_month_order(self, source, index, month, previous, positions) -> None:
+        if month is None:
+            return
+        if month in positions:
+            source.problem(index, f"month {month.month_key} appears twice", "its entries are merged; keep one heading",
+                           severity="notice")
+        elif previous is not None and month > previous:
+            source.problem(index, f"month {month.month_key} comes after the older month {previous.month_key}",
+                           "months go newest first; the site sorts them anyway", severity="notice")
+        positions.setdefault(month, 0)
 
     def _month(self, source: ParsedSource, index: int, text: str) -> PartialDate | None:
         digits = normalise_digits(text)

@@ -1,0 +1,130 @@
+"""``add``: put a new article into a share list, the way the upstream collector does.
+
+The share-list format has no tags: on the site, a share-list entry gets its
+tags from the taxonomy keywords found in its title and summary. ``--tags``
+therefore writes nothing into the file; it states which tags the entry must
+end up with, and the command refuses (writing nothing) when the keywords do
+not give it those tags, so a requested tag is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalog import read_taxonomy
+from ..layout import SiteLayout
+from ..sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
+
+DEFAULT_FILE = "docs/share/index.md"
+EXIT_INVALID = 2
+NO_TAGS = "(none: the entry is listed under 未分类; see python -m llminfra tags)"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "add", help="add an article to a share list (upstream format)",
+        description="Insert a new entry at the top of its month in a share list, creating the month heading if "
+                    "needed. Only new lines are written; the rest of the file stays byte for byte. Adding an "
+                    "article that is already listed (same canonical link) changes nothing.")
+    parser.add_argument("--title", required=True, help="the article's title")
+    parser.add_argument("--link", required=True, help="the article's http(s) URL")
+    summary = parser.add_mutually_exclusive_group()
+    summary.add_argument("--summary", help="the summary (markdown); default: read from stdin")
+    summary.add_argument("--summary-file", type=Path, help="read the summary from this UTF-8 file ('-' = stdin)")
+    parser.add_argument("--tags", default="",
+                        help="comma-separated tags the entry must get from taxonomy keywords; "
+                             "checked, never written (the share-list format has no tags)")
+    parser.add_argument("--audio", help="http(s) URL of an audio summary (adds an <audio> block)")
+    parser.add_argument("--month", default=None, help="month heading YYYYMM (default: the current month)")
+    parser.add_argument("--file", default=DEFAULT_FILE, help=f"share list to edit (default: {DEFAULT_FILE})")
+    parser.add_argument("--dry-run", action="store_true", help="print the lines that would be added, write nothing")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    layout = SiteLayout(root=root)
+    path = (root / args.file).resolve()
+    try:
+        entry = NewShareEntry.validated(args.title, args.link, _read_summary(args), args.month or current_month(),
+                                        args.audio)
+        relative, page = _locate(layout, path)
+        raw = _read(path)
+        result = add_entry(raw, relative, page, entry)
+        if not result.added:
+            print(f"{relative}:{result.line}: already listed (same article link); nothing changed")
+            return 0
+        tags = _check_tags(layout, result.entry, _split_tags(args.tags))
+    except ShareEntryError as exc:
+        print(f"llminfra add: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    where = f"{entry.month.display}" + ("（新建月份标题）" if result.month_created else "")
+    if args.dry_run:
+        print(f"{relative}:{result.line}: would add to {where}:")
+        print("\n".join(f"+ {line}" for line in result.inserted))
+        return 0
+    write_text(path, result.text)
+    print(f"{relative}:{result.line}: added 「{entry.title}」 to {where}")
+    print("tags from keywords: " + (", ".join(tags) if tags else NO_TAGS))
+    return 0
+
+
+def _read_summary(args: argparse.Namespace) -> str:
+    if args.summary is not None:
+        return args.summary
+    if args.summary_file is not None and str(args.summary_file) != "-":
+        try:
+            return args.summary_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ShareEntryError(f"cannot read the summary file {args.summary_file}: {exc}") from None
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ShareEntryError("no summary: pass --summary, --summary-file, or pipe it on stdin")
+    return sys.stdin.read()
+
+
+def _locate(layout: SiteLayout, path: Path) -> tuple[str, str]:
+    """(project-relative path, docs-relative page) of a share list, which must live in docs/share/."""
+    share_dir = (layout.docs_path / layout.share_dir).resolve()
+    if path.parent != share_dir or path.suffix != ".md":
+        raise ShareEntryError(f"{path} is not a share list (use a .md file directly in "
+                              f"{layout.docs_dir}/{layout.share_dir}/)")
+    page = f"{layout.share_dir}/{path.name}"
+    return layout.project_path(page), page
+
+
+def _read(path: Path) -> str:
+    if not path.is_file():
+        raise ShareEntryError(f"{path} does not exist (create the share list first, starting with its '# ' title)")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ShareEntryError(f"{path} is not valid UTF-8; fix it before adding entries") from None
+
+
+def _split_tags(value: str) -> list[str]:
+    return [tag.strip().lstrip("#") for tag in value.replace("，", ",").split(",") if tag.strip().lstrip("#")]
+
+
+def _check_tags(layout: SiteLayout, entry, requested: list[str]) -> list[str]:
+    """The tags the entry gets from keywords; raise when a requested tag is unknown or not among them."""
+    taxonomy = read_taxonomy(layout)
+    derived = taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}")
+    unknown, missing = [], []
+    for name in requested:
+        resolution = taxonomy.resolve(name)
+        if not resolution.known:
+            unknown.append(name)
+        elif resolution.slug not in derived:
+            keywords = taxonomy.tags[resolution.slug].keywords
+            missing.append(f"#{name} (keywords: {', '.join(keywords[:8]) or 'none yet'})")
+    if unknown:
+        raise ShareEntryError(f"tags not in {taxonomy.path}: {', '.join('#' + t for t in unknown)} "
+                              "(add the tag or an alias to the taxonomy first)")
+    if missing:
+        raise ShareEntryError(
+            "share lists carry no tags; an entry gets its tags from taxonomy keywords in its title and summary, "
+            f"and these would not match: {'; '.join(missing)}. Mention one of the keywords in the summary, or add "
+            f"a keyword to {taxonomy.path}; nothing was written")
+    return [taxonomy.tags[slug].name for slug in derived]

@@ -1,0 +1,98 @@
+"""``tags``: what the taxonomy does to the catalog, to help curate ``data/taxonomy.yml``.
+
+Lists every tag with its entry count (taxonomy tags no entry uses count 0),
+the explicit tags that are not in the taxonomy with where they occur, and
+the entries that got no tag from keywords (shown under 未分类 on the site).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+
+from ..catalog import Catalog, build_catalog
+from ..layout import SiteLayout
+from ..model import Entry
+from ..taxonomy import FALLBACK_TAG
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "tags", help="tag counts, unknown tags and untagged entries",
+        description="Report tag usage to help curate the taxonomy: counts per tag, explicit tags missing from "
+                    "the taxonomy (and where), entries no keyword matched.")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text table (default) or JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = build_catalog(SiteLayout(root=args.root.resolve()))
+    report = tag_report(catalog)
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_text(report))
+    return 0
+
+
+def tag_report(catalog: Catalog) -> dict:
+    rows = []
+    for slug, info in catalog.taxonomy.tags.items():
+        tagged = catalog.tags.get(slug)
+        if tagged is None and (not info.known or slug == FALLBACK_TAG):
+            continue  # unknown tags only exist through their entries; the fallback only when used
+        entries = tagged.entries if tagged else []
+        kinds: dict[str, int] = {}
+        for entry in entries:
+            kinds[entry.kind.value] = kinds.get(entry.kind.value, 0) + 1
+        rows.append({"slug": slug, "name": info.name, "count": len(entries), "known": info.known,
+                     "taxonomy_line": info.line or None, "kinds": kinds})
+    rows.sort(key=lambda row: (-row["count"], row["slug"]))
+    unknown = [{"slug": slug, "name": catalog.taxonomy.tags[slug].name, "count": len(entries),
+                "occurrences": [_where(entry) for entry in entries]}
+               for slug, entries in sorted(catalog.unknown_tags.items())]
+    return {
+        "entries": len(catalog.entries),
+        "tags": rows,
+        "unknown": unknown,
+        "untagged": [_where(entry) for entry in catalog.untagged],
+    }
+
+
+def format_text(report: dict) -> str:
+    out = [f"标签 tags: {len(report['tags'])} ({report['entries']} entries)", ""]
+    table = [("count", "slug", "name", "share/series/note", "")]
+    for row in report["tags"]:
+        kinds = "/".join(str(row["kinds"].get(kind, 0)) for kind in ("share", "series", "note"))
+        flag = "" if row["known"] else "未登记 not in taxonomy"
+        if row["known"] and row["count"] == 0:
+            flag = "未使用 unused"
+        table.append((str(row["count"]), row["slug"], row["name"], kinds, flag))
+    widths = [max(_width(cells[i]) for cells in table) for i in range(4)]
+    for cells in table:
+        line = "  ".join(_pad(cell, widths[i], right=i == 0) for i, cell in enumerate(cells[:4]))
+        out.append((line + "  " + cells[4]).rstrip())
+    out += ["", f"未登记的显式标签 unknown explicit tags: {len(report['unknown'])}"]
+    for tag in report["unknown"]:
+        places = ", ".join(f"{o['path']}:{o['line']}" for o in tag["occurrences"])
+        out.append(f"  #{tag['name']} ({tag['count']}): {places}")
+    out += ["", f"无关键词命中的条目 untagged entries: {len(report['untagged'])}"]
+    for entry in report["untagged"]:
+        out.append(f"  {entry['path']}:{entry['line']}  {entry['title']}")
+    return "\n".join(out)
+
+
+def _where(entry: Entry) -> dict:
+    return {"path": entry.source.path, "line": entry.source.line, "title": entry.title,
+            "kind": entry.kind.value, "link": entry.link}
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    padding = " " * (width - _width(text))
+    return padding + text if right else text + padding

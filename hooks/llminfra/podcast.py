@@ -1,0 +1,215 @@
+"""The podcast: every audio summary as an episode of an RSS 2.0 + iTunes feed.
+
+- ``measure_local_audio`` reads size and duration of audio files kept under
+  docs/ with mutagen (remote files keep what the source declares, if
+  anything), once per build, before pages are rendered.
+- ``audio_episodes`` lists every clip, newest first: the 收听 page and the
+  feed show the same list.
+- ``write_podcast`` writes the feed and its artwork into the built site.
+
+Like the other feeds, nothing depends on the build time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import mutagen
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator  # before feedgen.util, see feeds.py
+from feedgen.util import xml_elem
+
+from .artwork import podcast_artwork_png
+from .catalog import Catalog
+from .feeds import GENERATOR, LANGUAGE, PODCAST_ARTWORK, PODCAST_RSS, FeedOptions, entry_datetime, feed_updated
+from .model import AudioClip, Entry
+
+LISTEN_PAGE = "listen/index.md"  # the 收听 page, also the podcast's home
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# Podcasting 2.0: the channel GUID is a UUIDv5 of the feed URL without scheme.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+CATEGORY = "Technology"
+UNKNOWN_LENGTH = 0  # what RSS allows for an enclosure of unknown size
+
+
+@dataclass(frozen=True)
+class Episode:
+    entry: Entry
+    clip: AudioClip
+    index: int  # position of the clip among the entry's clips (0 = first)
+    count: int  # clips of the entry
+
+    @property
+    def title(self) -> str:
+        if self.count > 1:
+            return f"{self.entry.title}（{self.index + 1}/{self.count}）"
+        return self.entry.title
+
+    @property
+    def key(self) -> str:
+        """Fragment-safe id of the episode on the 收听 page."""
+        return f"{self.entry.anchor}-{self.index + 1}"
+
+
+def audio_episodes(catalog: Catalog) -> list[Episode]:
+    """Every audio clip of every entry, newest entry first."""
+    return [
+        Episode(entry, clip, index, len(entry.audio))
+        for entry in catalog.newest_first if entry.audio
+        for index, clip in enumerate(entry.audio)
+    ]
+
+
+def format_duration(seconds: float | None) -> str | None:
+    """``H:MM:SS`` or ``M:SS``; None when unknown."""
+    if seconds is None or seconds <= 0:
+        return None
+    total = max(1, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+# -- local audio files -------------------------------------------------------
+
+
+def measure_local_audio(catalog: Catalog, docs_path: Path) -> None:
+    """Give local clips their real size and duration, read from the file."""
+    measured: dict[str, AudioClip] = {}
+    for entry in catalog.entries:
+        if any(clip.is_local for clip in entry.audio):
+            entry.audio = [_measured(clip, docs_path, measured) for clip in entry.audio]
+
+
+def _measured(clip: AudioClip, docs_path: Path, cache: dict[str, AudioClip]) -> AudioClip:
+    if not clip.is_local:
+        return clip
+    key = f"{clip.site_path}\0{clip.mime_type}"
+    if key not in cache:
+        cache[key] = measure_clip(clip, docs_path / clip.site_path)
+    return cache[key]
+
+
+def measure_clip(clip: AudioClip, path: Path) -> AudioClip:
+    """``clip`` with the file's size in bytes and mutagen's duration in seconds."""
+    if not path.is_file():  # the catalog reports missing files
+        return clip
+    duration = clip.duration_seconds
+    try:
+        audio = mutagen.File(path)
+    except mutagen.MutagenError:
+        audio = None
+    length = getattr(getattr(audio, "info", None), "length", None)
+    if length and length > 0:
+        duration = float(length)
+    return replace(clip, length_bytes=path.stat().st_size, duration_seconds=duration)
+
+
+# -- the feed ----------------------------------------------------------------
+
+
+class PodcastChannelExtension(BaseExtension):
+    """What feedgen's podcast extension cannot write.
+
+    ``<itunes:explicit>false</itunes:explicit>`` (feedgen only knows the
+    retired yes/no/clean values) and the Podcasting 2.0 ``<podcast:guid>``.
+    """
+
+    def __init__(self):
+        self.guid: str | None = None
+
+    def extend_ns(self):
+        return {"podcast": PODCAST_NS}
+
+    def extend_rss(self, rss_feed):
+        channel = rss_feed[0]
+        xml_elem(f"{{{ITUNES_NS}}}explicit", channel).text = "false"
+        if self.guid:
+            xml_elem(f"{{{PODCAST_NS}}}guid", channel).text = self.guid
+        return rss_feed
+
+
+class _NoEntryExtension(BaseEntryExtension):
+    pass
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The Podcasting 2.0 channel GUID for ``feed_url``."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def episode_guid(options: FeedOptions, episode: Episode) -> str:
+    """Stable across builds: the entry's canonical URL plus the clip number."""
+    canonical = options.canonical_url(episode.entry)
+    separator = ":" if "#" in canonical else "#"
+    return f"{canonical}{separator}audio-{episode.index + 1}"
+
+
+def enclosure_url(options: FeedOptions, clip: AudioClip) -> str:
+    return options.url(clip.site_path) if clip.is_local else clip.src
+
+
+def episode_description(options: FeedOptions, episode: Episode) -> str:
+    entry = episode.entry
+    lines = [entry.excerpt or entry.title, ""]
+    if entry.link:
+        lines.append(f"原文：{entry.link}")
+    lines.append(f"本站条目：{options.entry_url(entry)}")
+    return "\n".join(lines)
+
+
+def podcast_feed(catalog: Catalog, options: FeedOptions) -> bytes:
+    episodes = audio_episodes(catalog)
+    feed_url = options.url(PODCAST_RSS)
+    home = options.page(LISTEN_PAGE)
+    title = f"{options.site_name} · 音频摘要"
+    description = "阅读站条目的音频摘要：每集讲一篇文章的要点，按时间从新到旧；节目说明附文字摘要、原文和本站条目链接。"
+    artwork = options.url(PODCAST_ARTWORK)
+
+    feed = FeedGenerator()
+    feed.load_extension("podcast")
+    feed.register_extension("llminfra_podcast", PodcastChannelExtension, _NoEntryExtension, atom=False, rss=True)
+    feed.llminfra_podcast.guid = podcast_guid(feed_url)
+    feed.title(title)
+    feed.description(description)
+    feed.link(href=feed_url, rel="self")
+    feed.link(href=home, rel="alternate")  # last link: the RSS <link>
+    feed.language(LANGUAGE)
+    feed.generator(GENERATOR)
+    feed.lastBuildDate(feed_updated([e.entry for e in episodes]))
+    feed.image(url=artwork, title=title, link=home)
+    feed.podcast.itunes_author(options.author_name)
+    feed.podcast.itunes_summary(description)
+    feed.podcast.itunes_category(CATEGORY)
+    feed.podcast.itunes_image(artwork)
+    feed.podcast.itunes_type("episodic")
+    for episode in episodes:
+        clip = episode.clip
+        item = feed.add_entry(order="append")
+        item.title(episode.title)
+        item.guid(episode_guid(options, episode), permalink=False)
+        item.link(href=options.entry_url(episode.entry), rel="alternate")
+        item.description(episode_description(options, episode))
+        item.published(entry_datetime(episode.entry))
+        item.updated(entry_datetime(episode.entry))  # feedgen defaults to now
+        item.enclosure(enclosure_url(options, clip), str(clip.length_bytes or UNKNOWN_LENGTH), clip.mime_type)
+        duration = format_duration(clip.duration_seconds)
+        if duration:
+            item.podcast.itunes_duration(duration)
+    return feed.rss_str(pretty=True)
+
+
+def write_podcast(catalog: Catalog, options: FeedOptions, site_dir: Path) -> list[Path]:
+    """Write the podcast feed and its artwork under ``site_dir``."""
+    site_dir = Path(site_dir)
+    written = []
+    for path, data in ((PODCAST_RSS, podcast_feed(catalog, options)), (PODCAST_ARTWORK, podcast_artwork_png())):
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+    return written

@@ -1,0 +1,84 @@
+"""Fixtures for the real-browser acceptance suite.
+
+One build of the site (``built_site`` from tests/conftest.py), one local HTTP
+server and one Chromium per test session. Every test gets fresh browser
+contexts (no shared storage, cookies or cache); requests that try to leave
+127.0.0.1 are blocked and logged, so the suite never touches the network and
+any third-party request is a failure.
+
+Chromium is Debian's package (tests/browser_support.py). Without it these
+tests fail with instructions; they are never skipped, in CI or locally.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_support import chromium_path, serve_directory
+from playwright.sync_api import Browser, sync_playwright
+
+from browser.reader import Reader
+from llminfra.catalog import Catalog, build_catalog
+from llminfra.layout import SiteLayout
+
+ROOT = Path(__file__).resolve().parents[2]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+AXE_SCRIPT = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    with serve_directory(built_site.path) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Browser:
+    executable = chromium_path()  # raises with install instructions: a missing browser fails the suite
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The entries the site was built from, to name expected results without hard-coding them."""
+    return build_catalog(SiteLayout(ROOT))
+
+
+@pytest.fixture
+def open_reader(chromium, site_url):
+    """Open a new reader (own browser context) on a site: ``open_reader(viewport=PHONE, base=...)``."""
+    contexts = []
+
+    def open_reader(viewport: dict = DESKTOP, base: str | None = None, **context_options) -> Reader:
+        base = base or site_url
+        options = {"locale": "zh-CN", "color_scheme": "light", "viewport": viewport, **context_options}
+        context = chromium.new_context(**options)
+        context.route(lambda url: not url.startswith(base), lambda route: route.abort("blockedbyclient"))
+        contexts.append(context)
+        return Reader(context.new_page(), base)
+
+    yield open_reader
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def reader(open_reader) -> Reader:
+    return open_reader()
+
+
+@pytest.fixture
+def phone_reader(open_reader) -> Reader:
+    return open_reader(PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"{AXE_SCRIPT.relative_to(ROOT)} is missing: run `npm ci` (scripts/test does)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")

@@ -1,0 +1,99 @@
+"""Search through Material's real search UI: Chinese words inside sentences, English terms, mixed terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser.reader import SEARCH_INPUT, SEARCH_NO_RESULTS
+from llminfra.model import Entry
+from llminfra.urls import page_url
+
+pytestmark = pytest.mark.browser
+
+# (query, a fragment of the title of an entry the query must find). The comment says where the
+# query occurs in that entry: the hard cases are words inside Chinese sentences and terms glued
+# to Chinese characters without a space.
+SEARCHES = [
+    ("显存", "阿里云秘密武器亮相顶会"),  # summary: "结合组件复用、显存管理与KV缓存同步"
+    ("调度", "GPU虚拟内存与线程束调度技术分析"),  # title: "线程束调度技术"
+    ("投机解码", "腾讯自研 FastMTP"),  # summary: "一种基于投机解码的高效LLM推理加速框架"
+    ("PD分离", "性能暴涨50%:PD分离KV cache"),  # Latin glued to Chinese, in the title
+    ("KV cache", "KV cache池化传输会比重算更快吗"),  # two English words glued to Chinese
+    ("vLLM", "拆解vLLM DP技术栈"),  # English glued to Chinese
+    ("昇腾", "面向昇腾处理器"),  # title: "面向昇腾处理器的高性能同步原语"
+    ("FlashAttention", "不会 CUDA 也能轻松看懂的 FlashAttention"),
+    ("超节点", "UB-Mesh超节点互联架构"),  # glued to Latin on the left
+    ("强化学习", "字节 RhythmRL"),  # summary: "双机制加速大模型强化学习（RL）的Rollout"
+    ("结构化输出", "大语言模型结构化输出"),
+    ("TileLang", "国产算子编程语言TileLang"),  # glued to Chinese on the left
+    ("算子融合", "不会 CUDA 也能轻松看懂的 FlashAttention"),  # summary: "进而通过算子融合与计算重排"
+    ("MoE", "MoE 训练工程"),  # a series article
+    ("CUDA OOM", "vLLM CUDA OOM 错误处理"),  # a screening-note entry
+]
+
+
+def entry_titled(catalog, fragment: str) -> Entry:
+    matches = [entry for entry in catalog.entries if fragment in entry.title]
+    assert len(matches) == 1, f"{fragment!r} should name exactly one entry, found {len(matches)}"
+    return matches[0]
+
+
+@pytest.mark.parametrize("query, title", SEARCHES, ids=[query for query, _ in SEARCHES])
+def test_search_finds_the_entry_and_the_result_opens_it(reader, catalog, query, title):
+    entry = entry_titled(catalog, title)
+    reader.open("")
+    hits = reader.search(query)
+
+    found = [hit for hit in hits if hit.anchor == entry.anchor]
+    assert found, f"{query!r} did not find {entry.title!r}; results: {[hit.title for hit in hits]}"
+    assert found[0].path == page_url(entry.page)
+    # The index separates Chinese words with U+200B; readers must never see it.
+    assert not [hit.title for hit in hits if "\u200b" in hit.title + hit.text]
+
+    reader.follow(found[0])
+    reader.expect_entry_shown(entry.anchor)
+    reader.assert_clean()
+
+
+def test_a_query_that_matches_nothing_says_so(reader):
+    reader.open("")
+    hits = reader.search("鳄鱼火锅 zyzzyvaqq")
+    assert hits == []
+    assert reader.search_meta() == SEARCH_NO_RESULTS
+    reader.assert_clean()
+
+
+def test_a_pasted_query_searches_without_any_key_press(reader, catalog):
+    """Pasting from a phone's menu changes the box without a keyup, which Material alone ignores."""
+    entry = entry_titled(catalog, "国产算子编程语言TileLang")
+    reader.open("")
+    reader.open_search()
+    reader.page.keyboard.insert_text("TileLang")  # one input event, no key events: a paste
+    hits = reader.search_results()
+    assert entry.anchor in [hit.anchor for hit in hits]
+
+
+def test_keyboard_slash_and_s_open_search_and_arrows_pick_a_result(reader):
+    page = reader.page
+    reader.open("")
+    search_box = page.locator(SEARCH_INPUT)
+    for key in ("/", "s"):
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.keyboard.press(key)
+        assert search_box.evaluate("box => box === document.activeElement"), f"{key!r} did not focus search"
+        page.keyboard.press("Escape")
+
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("/")
+    reader.type_query("TileLang")
+    hits = reader.search_results()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    reader.wait_for_path(hits[0].path)
+    reader.assert_clean()
+
+
+def test_home_page_tells_readers_the_search_shortcut(reader):
+    reader.open("")
+    hint = reader.page.locator(".llm-hint")
+    assert "/" in hint.inner_text() and "搜索" in hint.inner_text()

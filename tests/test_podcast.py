@@ -1,0 +1,265 @@
+"""The podcast feed, its artwork, local audio measurement and the 收听 page."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import struct
+import zlib
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import mutagen
+import pytest
+from browser_support import chromium_path, serve_directory
+from conftest import ROOT, copy_project, run_mkdocs_build
+
+from llminfra.artwork import podcast_artwork_png
+from llminfra.catalog import build_catalog
+from llminfra.feeds import FeedOptions
+from llminfra.layout import SiteLayout
+from llminfra.model import AudioClip
+from llminfra.podcast import audio_episodes, format_duration, measure_clip, podcast_guid
+
+SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
+FIXTURE_AUDIO = ROOT / "tests/fixtures/audio"
+SILENCE = FIXTURE_AUDIO / "silence.mp3"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+REMOTE_DECLARED = "https://example.org/audio/declared.m4a"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_catalog(SiteLayout(ROOT))
+
+
+def parse(path: Path):
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def _load_fixture_maker():
+    spec = importlib.util.spec_from_file_location("make_silence", FIXTURE_AUDIO / "make_silence.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the fixture file ---------------------------------------------------------
+
+
+def test_silence_fixture_is_reproducible_small_and_readable_by_mutagen():
+    assert SILENCE.read_bytes() == _load_fixture_maker().silent_mp3_bytes()
+    assert SILENCE.stat().st_size <= 8 * 1024
+    audio = mutagen.File(SILENCE)
+    assert audio is not None and audio.info.length > 0.5
+
+
+def test_measure_clip_reads_size_and_duration_from_the_file(tmp_path):
+    clip = measure_clip(AudioClip("audio/silence.mp3", length_bytes=1, duration_seconds=999.0), SILENCE)
+    assert clip.length_bytes == SILENCE.stat().st_size
+    assert clip.duration_seconds == pytest.approx(mutagen.File(SILENCE).info.length)
+    not_audio = tmp_path / "notes.mp3"
+    not_audio.write_bytes(b"not audio at all")
+    kept = measure_clip(AudioClip("audio/notes.mp3", duration_seconds=12.0), not_audio)
+    assert kept.length_bytes == 16 and kept.duration_seconds == 12.0
+    missing = AudioClip("audio/missing.mp3")
+    assert measure_clip(missing, tmp_path / "missing.mp3") is missing
+
+
+def test_durations_are_formatted_for_itunes():
+    assert format_duration(None) is None and format_duration(0) is None
+    assert format_duration(0.3) == "0:01"
+    assert format_duration(61.4) == "1:01"
+    assert format_duration(3725) == "1:02:05"
+
+
+# -- the podcast feed of the real site --------------------------------------
+
+
+def test_podcast_has_one_episode_per_clip_with_its_enclosure(built_site, catalog):
+    feed = parse(built_site.path / "feeds/podcast.xml")
+    episodes = audio_episodes(catalog)
+    assert len(episodes) == 7 and len(feed.entries) == len(episodes)
+    options = FeedOptions(site_url=SITE_URL, site_name="s")
+    for item, episode in zip(feed.entries, episodes):
+        assert len(item.enclosures) == 1
+        enclosure = item.enclosures[0]
+        assert enclosure.href == episode.clip.src  # remote: as written in the share list
+        assert enclosure.type == "audio/mpeg" and enclosure.length == "0"  # size unknown
+        assert "itunes_duration" not in item  # unknown: omitted
+        assert item.title == episode.entry.title
+        assert item.link == options.entry_url(episode.entry)
+        assert item.id == f"{episode.entry.link}#audio-1"
+        assert episode.entry.excerpt[:40] in item.summary and episode.entry.link in item.summary
+    xml = (built_site.path / "feeds/podcast.xml").read_text(encoding="utf-8")
+    assert xml.count('<guid isPermaLink="false">') == 7
+
+
+def test_podcast_channel_has_itunes_metadata_and_absolute_artwork(built_site):
+    xml = (built_site.path / "feeds/podcast.xml").read_text(encoding="utf-8")
+    feed = parse(built_site.path / "feeds/podcast.xml")
+    assert feed.version == "rss20" and f'xmlns:itunes="{ITUNES}"' in xml
+    assert feed.feed.language == "zh-cn"
+    assert feed.feed.author  # itunes:author
+    assert '<itunes:category text="Technology"/>' in xml
+    assert "<itunes:explicit>false</itunes:explicit>" in xml
+    artwork = SITE_URL + "feeds/podcast.png"
+    assert feed.feed.image.href == artwork
+    assert f'<itunes:image href="{artwork}"/>' in xml
+    assert f"<podcast:guid>{podcast_guid(SITE_URL + 'feeds/podcast.xml')}</podcast:guid>" in xml
+    assert feed.feed.link == SITE_URL + "listen/"
+    png = (built_site.path / "feeds/podcast.png").read_bytes()
+    assert png == podcast_artwork_png()
+
+
+def test_artwork_is_a_valid_square_png_of_podcast_size():
+    png = podcast_artwork_png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 64 * 1024
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == height and 1400 <= width <= 3000
+    # Every chunk's CRC is right and the image data inflates to the full picture.
+    offset, data = 8, b""
+    while offset < len(png):
+        (length,) = struct.unpack(">I", png[offset : offset + 4])
+        kind, body = png[offset + 4 : offset + 8], png[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", png[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF
+        data += body if kind == b"IDAT" else b""
+        offset += 12 + length
+    raw = zlib.decompress(data)
+    assert len(raw) == height * (width + 1)
+    assert len(set(raw[1 : width + 1])) == 1 and len(set(raw[(height // 2) * (width + 1) + 1 :][:width])) > 1
+
+
+def test_podcast_guid_is_a_uuid5_of_the_feed_url_without_scheme():
+    assert podcast_guid("https://example.org/feeds/podcast.xml") == podcast_guid("http://example.org/feeds/podcast.xml/")
+    assert podcast_guid("https://example.org/feeds/podcast.xml") != podcast_guid("https://example.org/other.xml")
+
+
+# -- the 收听 page -------------------------------------------------------------
+
+
+def test_listen_page_lists_every_clip_newest_first_without_preloading(built_site, catalog):
+    html = built_site.page("listen/")
+    players = re.findall(r"<audio[^>]*>", html)
+    assert len(players) == len(audio_episodes(catalog)) == 7
+    assert all('preload="none"' in player for player in players)
+    sources = re.findall(r'<audio[^>]*><source src="([^"]+)"', html)
+    assert sources == [e.clip.src for e in audio_episodes(catalog)]
+    links = re.findall(r'class="llm-item__title" href="([^"]+)"', html)
+    assert links == [f"../share/#{e.entry.anchor}" for e in audio_episodes(catalog)]
+    for rate in ("1", "1.25", "1.5", "2"):
+        assert f'data-llm-speed="{rate}"' in html
+    assert re.search(r'<div class="llm-speed"[^>]*\bhidden\b', html)  # shown by the script
+    assert 'src="../assets/llminfra-listen.js"' in html
+
+
+# -- a variant site with local audio -----------------------------------------
+
+
+LOCAL_ENTRY = """## [静音测试：本地音频](https://example.org/silence-test)
+
+一段只用于测试的摘要：本地音频文件的大小和时长由构建读取。
+
+<audio controls>
+  <source src="audio/silence.mp3" type="audio/mp3">
+</audio>
+
+## [声明了大小和时长的远程音频](https://example.org/declared-test)
+
+远程音频可以在源文件里声明大小和时长。
+
+<audio controls>
+  <source src="{remote}" type="audio/mp4" data-length="123456" data-duration="61.4">
+</audio>
+
+"""
+
+
+@pytest.fixture(scope="module")
+def local_audio_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("podcast-project"))
+    share = project / "docs/share/index.md"
+    text = share.read_text(encoding="utf-8")
+    month = re.search(r"^## \d{6}\n\n", text, re.M)
+    share.write_text(text[: month.end()] + LOCAL_ENTRY.format(remote=REMOTE_DECLARED) + text[month.end():],
+                     encoding="utf-8")
+    (project / "docs/audio").mkdir()
+    (project / "docs/audio/silence.mp3").write_bytes(SILENCE.read_bytes())
+    site = tmp_path_factory.mktemp("podcast-site")
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site
+
+
+def test_local_audio_gets_absolute_url_size_and_duration_from_the_file(local_audio_site):
+    feed = parse(local_audio_site / "feeds/podcast.xml")
+    assert len(feed.entries) == 9
+    local, declared = feed.entries[0], feed.entries[1]
+    assert local.title == "静音测试：本地音频"
+    enclosure = local.enclosures[0]
+    assert enclosure.href == SITE_URL + "audio/silence.mp3"
+    assert enclosure.length == str(SILENCE.stat().st_size) and enclosure.type == "audio/mpeg"
+    assert local.itunes_duration == format_duration(mutagen.File(SILENCE).info.length) == "0:01"
+    assert (local_audio_site / "audio/silence.mp3").read_bytes() == SILENCE.read_bytes()
+    assert local.id == "https://example.org/silence-test#audio-1"
+
+    assert declared.enclosures[0].href == REMOTE_DECLARED
+    assert declared.enclosures[0].length == "123456" and declared.enclosures[0].type == "audio/mp4"
+    assert declared.itunes_duration == "1:01"
+
+
+def test_listen_page_shows_known_durations_and_plays_local_files(local_audio_site):
+    html = (local_audio_site / "listen/index.html").read_text(encoding="utf-8")
+    first = html[html.index("llm-playlist"):]
+    first = first[: first.index("</li>")]
+    assert "⏱ 0:01" in first and "静音测试：本地音频" in first
+    src = re.search(r'<source src="([^"]+)"', first).group(1)
+    target = urlsplit(urljoin("https://site.test/listen/", src)).path.lstrip("/")
+    assert (local_audio_site / target).read_bytes() == SILENCE.read_bytes()
+    assert html.count("⏱") == 2  # the 7 seed clips declare no duration
+
+
+# -- the speed control in a browser ------------------------------------------
+
+
+def test_speed_control_is_remembered_and_applied_across_instant_navigation(built_site):
+    from playwright.sync_api import sync_playwright
+
+    audio_requests: list[str] = []
+    failed: list[str] = []
+    with serve_directory(built_site.path) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 900})  # wide enough for the tabs
+            page.on("request", lambda request: audio_requests.append(request.url)
+                    if request.resource_type == "media" or request.url.endswith(".mp3") else None)
+            page.on("response", lambda response: failed.append(response.url)
+                    if response.status >= 400 and response.url.startswith(base) else None)
+            page.goto(base + "listen/")
+            page.wait_for_selector("[data-llm-speed-control]:not([hidden])")
+            assert page.get_attribute('[data-llm-speed="1"]', "aria-pressed") == "true"
+            page.click('[data-llm-speed="1.5"]')
+            rates = page.eval_on_selector_all("audio", "players => players.map(p => p.playbackRate)")
+            assert rates == [1.5] * 7
+            assert page.evaluate("localStorage.getItem('llminfra.playbackRate')") == "1.5"
+            assert page.get_attribute('[data-llm-speed="1.5"]', "aria-pressed") == "true"
+            assert page.get_attribute('[data-llm-speed="1"]', "aria-pressed") == "false"
+
+            # Instant navigation to the share list: its players take the remembered speed.
+            page.click('.md-tabs a[href$="/share/"]')
+            page.wait_for_url("**/share/")
+            page.wait_for_function("document.querySelectorAll('audio').length > 0 && "
+                                   "[...document.querySelectorAll('audio')].every(p => p.playbackRate === 1.5)")
+            # And back: the control shows the remembered choice after a full reload.
+            page.goto(base + "listen/")
+            page.wait_for_selector('[data-llm-speed="1.5"][aria-pressed="true"]')
+            page.click('[data-llm-speed="2"]')
+            assert page.evaluate("localStorage.getItem('llminfra.playbackRate')") == "2"
+        finally:
+            browser.close()
+    assert audio_requests == []  # preload="none": nothing downloaded before play
+    assert failed == []  # e.g. Material's sitemap look-ups beside the feed links
