@@ -171,12 +171,12 @@ class ContentWriter:
     def summary(self, keywords: list[str], low: int = 200, high: int = 400) -> str:
         """Chinese prose with English terms, ``low``-``high`` characters, containing ``keywords``."""
         target = self.rng.randint(low, high)
+        closing = self.rng.choice(CLOSINGS)
         parts = [self.sentence(k) for k in keywords]
-        while sum(map(len, parts)) < target - 40:
+        while sum(map(len, parts)) + len(closing) < target:
             parts.append(self.sentence())
         self.rng.shuffle(parts)
-        parts.append(self.rng.choice(CLOSINGS))
-        text = "".join(parts)
+        text = "".join(parts) + closing
         if len(text) > high:
             text = text[: high - 1] + "。"
         return text

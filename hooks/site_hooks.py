@@ -7,9 +7,12 @@ package next to this file, which knows nothing about MkDocs:
   add the generated pages (tags, archive, notes index).
 - ``on_page_markdown``: give source pages (share lists, series, notes) and
   the home page their rendered body.
-- ``on_page_context``: point edit links of generated pages at their source.
+- ``on_page_context``: point edit links of generated pages at their source;
+  shorten very long tables of contents.
+- ``on_post_page``: drop the theme's indentation from the HTML.
 - ``on_env``: let every template announce the feeds.
-- ``on_post_build``: write the feeds and the podcast into the built site.
+- ``on_post_build``: write the feeds and the podcast into the built site;
+  rewrite the search index without ``\\uXXXX`` escapes.
 
 MkDocs imports this file by path and does not reload it on ``mkdocs serve``
 rebuilds: restart the server after changing hook code.
@@ -26,19 +29,19 @@ from pathlib import Path
 # Imported at the top level: MkDocs only puts hooks/ on sys.path while it
 # executes this module.
 import markdown as python_markdown
-from llminfra.catalog import Catalog, build_catalog
-from llminfra.feeds import SUBSCRIBE_PAGE, FeedOptions, site_feed_links, write_feeds
-from llminfra.layout import SiteLayout
-from llminfra.podcast import measure_local_audio, write_podcast
-from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
-from llminfra.safe_html import SafeLinksExtension
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.llminfra")
+from llminfra.catalog import Catalog, build_catalog
+from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
+from llminfra.layout import SiteLayout
+from llminfra.output import compact_html, compact_search_index, limit_toc
+from llminfra.podcast import measure_local_audio, write_podcast
+from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
+from llminfra.safe_html import SafeLinksExtension
 
-HOME_PAGE = "index.md"
+log = logging.getLogger("mkdocs.plugins.llminfra")
 
 
 @dataclass
@@ -95,16 +98,8 @@ def on_page_read_source(*, page, config):
 
 def on_page_markdown(markdown, *, page, config, files):
     state = _require_state()
-    src_uri = page.file.src_uri
     _escape_page_meta(page)
-    source = state.catalog.source_for(src_uri)
-    if source is not None:
-        return state.renderer.source_page_markdown(source)
-    if src_uri == HOME_PAGE:
-        return state.renderer.home_markdown(markdown)
-    if src_uri == SUBSCRIBE_PAGE:
-        return state.renderer.subscribe_markdown(markdown)
-    return markdown
+    return state.renderer.page_markdown(page.file.src_uri, markdown)
 
 
 def on_env(env, *, config, files):
@@ -117,8 +112,16 @@ def on_page_context(context, *, page, config, nav):
     state = _require_state()
     generated = state.generated.get(page.file.src_uri)
     if generated is not None:
-        page.edit_url = state.renderer.source_url(generated.edit_path, generated.edit_line) if generated.edit_path else None
+        edit_path = generated.edit_path
+        page.edit_url = state.renderer.source_url(edit_path, generated.edit_line) if edit_path else None
+    # After the search plugin (hooks run after plugins), which reads the full
+    # table of contents to title its sections.
+    limit_toc(page.toc)
     return context
+
+
+def on_post_page(output, *, page, config):
+    return compact_html(output)
 
 
 def on_post_build(*, config):
@@ -128,6 +131,10 @@ def on_post_build(*, config):
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
     state.timings["feeds"] = time.perf_counter() - started
+    started = time.perf_counter()
+    # After the search plugin's on_post_build (hooks run after plugins).
+    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+    state.timings["search"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
     log.info(f"llminfra timing: {figures}")
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import socket
 import threading
@@ -31,8 +32,37 @@ def chromium_path() -> str:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files; a missing path gets the site's 404.html with status 404, as on GitHub Pages."""
 
+    rebase_sitemap = False
+
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
+
+    def do_GET(self):
+        if self.rebase_sitemap and self.path.split("?")[0].endswith("/sitemap.xml"):
+            self._send_rebased_sitemap()
+        else:
+            super().do_GET()
+
+    def _send_rebased_sitemap(self) -> None:
+        # The sitemap lists pages under site_url (https://…/). Material's instant navigation only
+        # intercepts links found in it and keeps the sitemap's port, so on a server at a random
+        # local port it would silently fall back to full page loads. Serve it as if the site were
+        # deployed at this server's address.
+        target = Path(self.translate_path(self.path))
+        if not target.is_file():
+            self.send_error(404)
+            return
+        text = target.read_text(encoding="utf-8")
+        locations = re.findall(r"<loc>([^<]+)</loc>", text)
+        if locations:
+            site_root = min(locations, key=len)
+            text = text.replace(f"<loc>{site_root}", f"<loc>http://{self.headers['Host']}/")
+        body = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_error(self, code, message=None, explain=None):
         not_found_page = Path(self.directory) / "404.html"
@@ -55,9 +85,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve_directory(directory: Path, rebase_sitemap: bool = True):
+    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL.
+
+    With ``rebase_sitemap`` the site's sitemap.xml names pages at this server's address,
+    as it does once deployed, so that Material's instant navigation works as it will there.
+    """
+    handler_class = type("SiteHandler", (_QuietHandler,), {"rebase_sitemap": rebase_sitemap})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

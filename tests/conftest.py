@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+# Copies of the read-only seeds (../shared/seeds, ../shared/data/series.yml), so the
+# suite runs in any clone, GitHub Actions included.
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def run_mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:

@@ -16,10 +16,11 @@ from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.catalog import build_catalog
 from llminfra.cli import main
-from llminfra.commands.check import generated_page_conflicts, github_annotation
+from llminfra.commands.check import generated_page_conflicts, generated_page_paths, github_annotation
 from llminfra.errors import SourceProblem
 from llminfra.layout import SiteLayout
 from llminfra.links import canonical_url
+from llminfra.render import RenderOptions, SiteRenderer
 from llminfra.sharelist_writer import NewShareEntry, add_entry
 from llminfra.sources.sharelist import ShareListParser
 
@@ -127,6 +128,13 @@ def test_check_reports_committed_copies_of_generated_pages(project, capsys):
     code, out, _ = run_cli(capsys, project, "check")
     assert code == 1
     assert "docs/tags/index.md:1: this page is generated at build time (remove the file from docs/)" in out
+
+
+def test_check_knows_every_page_the_build_generates():
+    layout = SiteLayout(ROOT)
+    catalog = build_catalog(layout)
+    rendered = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).generated_pages()
+    assert sorted(generated_page_paths(layout, catalog)) == sorted(page.src_uri for page in rendered)
 
 
 def test_check_needs_a_project(tmp_path, capsys):

@@ -16,9 +16,10 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 WORDS = st.text(alphabet=st.one_of(CJK, st.sampled_from(string.ascii_letters + string.digits + " ，。、：-")),
                 min_size=1, max_size=40)
-# Titles may hold anything a collector scrapes, except line breaks.
+# Titles may hold anything a collector scrapes, except line breaks, and brackets or
+# backslashes, which would make the heading something other than a link.
 TITLE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60) \
-    .map(lambda t: t.replace("[", "【").replace("]", "】").strip()).filter(bool)
+    .map(lambda t: t.replace("[", "【").replace("]", "】").replace("\\", "＼").strip()).filter(bool)
 SLUG = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=12)
 PARAGRAPH = WORDS.map(lambda w: w.strip() or "摘要").filter(lambda w: not w.startswith(("#", "-", "0", "1", "2",
                                                                                           "3", "4", "5", "6", "7",
@@ -87,8 +88,8 @@ def test_generated_series_indexes_parse_to_exactly_their_entries(case):
 def notes(draw):
     lines = ["---", "title: 笔记", f"date: {draw(st.dates()).isoformat()}", "---", "", "# 笔记", ""]
     expected = []
-    for section in draw(st.lists(st.sampled_from(["✅ 保留条目", "🔴 丢弃条目", "🟡 待定条目", "🟡 条件保留", "📊 汇总"]),
-                                 min_size=1, max_size=4)):
+    sections = st.sampled_from(["✅ 保留条目", "🔴 丢弃条目", "🟡 待定条目", "🟡 条件保留", "📊 汇总"])
+    for section in draw(st.lists(sections, min_size=1, max_size=4)):
         lines += [f"## {section}", ""]
         kept = "保留" in section
         for _ in range(draw(st.integers(0, 3))):
@@ -129,3 +130,32 @@ def test_structured_garbage_never_crashes_a_parser(lines, parser):
     text = "\n".join(lines)
     source = parser().parse("docs/x.md", "x.md", text)
     assert all(1 <= p.line <= len(lines) + 2 for p in source.problems)
+
+
+NEW_TITLE = st.text(alphabet=st.one_of(CJK, st.sampled_from(string.ascii_letters + string.digits + " ：-·")),
+                    min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@SETTINGS
+@given(share_lists(), NEW_TITLE, SLUG, SUMMARY, MONTH, st.booleans())
+def test_add_then_parse_returns_the_added_entry_and_keeps_every_other(case, title, slug, summary, month, audio):
+    from llminfra.sharelist_writer import NewShareEntry, add_entry
+
+    text, expected = case
+    link = f"https://example.com/new/{slug}"
+    audio_url = f"https://example.com/new/{slug}.mp3" if audio else None
+    new = NewShareEntry.validated(title, link, summary, f"{month[0]}{month[1]:02d}", audio_url)
+    result = add_entry(text, "docs/share/index.md", "share/index.md", new)
+    assert result.added
+    source = ShareListParser().parse("docs/share/index.md", "share/index.md", result.text)
+    assert source.problems == []
+    added = [e for e in source.entries if e.link == link]
+    assert len(added) == 1
+    entry = added[0]
+    assert (entry.title, entry.date.month_key, entry.summary) == (title, f"{month[0]}-{month[1]:02d}", summary)
+    assert [a.src for a in entry.audio] == ([audio_url] if audio else [])
+    assert entry.position == 0  # top of its month, as the collector writes
+    others = [(e.title, e.link, e.date.month_key) for e in source.entries if e.link != link]
+    assert others == expected
+    again = add_entry(result.text, "docs/share/index.md", "share/index.md", new)
+    assert not again.added and again.text == result.text

@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import mutagen
 import pytest
-from browser_support import chromium_path, serve_directory
 from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.artwork import podcast_artwork_png
@@ -221,45 +220,3 @@ def test_listen_page_shows_known_durations_and_plays_local_files(local_audio_sit
     target = urlsplit(urljoin("https://site.test/listen/", src)).path.lstrip("/")
     assert (local_audio_site / target).read_bytes() == SILENCE.read_bytes()
     assert html.count("⏱") == 2  # the 7 seed clips declare no duration
-
-
-# -- the speed control in a browser ------------------------------------------
-
-
-def test_speed_control_is_remembered_and_applied_across_instant_navigation(built_site):
-    from playwright.sync_api import sync_playwright
-
-    audio_requests: list[str] = []
-    failed: list[str] = []
-    with serve_directory(built_site.path) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 900})  # wide enough for the tabs
-            page.on("request", lambda request: audio_requests.append(request.url)
-                    if request.resource_type == "media" or request.url.endswith(".mp3") else None)
-            page.on("response", lambda response: failed.append(response.url)
-                    if response.status >= 400 and response.url.startswith(base) else None)
-            page.goto(base + "listen/")
-            page.wait_for_selector("[data-llm-speed-control]:not([hidden])")
-            assert page.get_attribute('[data-llm-speed="1"]', "aria-pressed") == "true"
-            page.click('[data-llm-speed="1.5"]')
-            rates = page.eval_on_selector_all("audio", "players => players.map(p => p.playbackRate)")
-            assert rates == [1.5] * 7
-            assert page.evaluate("localStorage.getItem('llminfra.playbackRate')") == "1.5"
-            assert page.get_attribute('[data-llm-speed="1.5"]', "aria-pressed") == "true"
-            assert page.get_attribute('[data-llm-speed="1"]', "aria-pressed") == "false"
-
-            # Instant navigation to the share list: its players take the remembered speed.
-            page.click('.md-tabs a[href$="/share/"]')
-            page.wait_for_url("**/share/")
-            page.wait_for_function("document.querySelectorAll('audio').length > 0 && "
-                                   "[...document.querySelectorAll('audio')].every(p => p.playbackRate === 1.5)")
-            # And back: the control shows the remembered choice after a full reload.
-            page.goto(base + "listen/")
-            page.wait_for_selector('[data-llm-speed="1.5"][aria-pressed="true"]')
-            page.click('[data-llm-speed="2"]')
-            assert page.evaluate("localStorage.getItem('llminfra.playbackRate')") == "2"
-        finally:
-            browser.close()
-    assert audio_requests == []  # preload="none": nothing downloaded before play
-    assert failed == []  # e.g. Material's sitemap look-ups beside the feed links

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.catalog import build_catalog
 from llminfra.layout import SiteLayout
@@ -220,7 +220,7 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
     share.mkdir()
     upstream = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
     shutil.copy2(ROOT / "docs/share/index.md", share / "index.md")
-    older = next((ROOT.parent / "shared/seeds").glob("003_*.txt")).read_text(encoding="utf-8")
+    older = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
     (share / "2025-older.md").write_text(older, encoding="utf-8")
     result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -228,3 +228,31 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
     catalog = build_catalog(SiteLayout(project))
     assert len(catalog.entries) == 36
     assert upstream.count("\n## [") == 36
+
+
+def test_anchors_do_not_change_when_entries_are_inserted_before_them():
+    from llminfra.sources.sharelist import ShareListParser
+
+    original = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
+    before = {e.link: e.anchor for e in ShareListParser().parse("p", "share/index.md", original).entries}
+    inserted = original.replace("## 202511\n", "## 202512\n\n## [新的一篇](https://example.com/new)\n\n摘要。\n\n"
+                                "## 202511\n\n## [本月新增](https://example.com/new2)\n\n摘要。\n", 1)
+    after = {e.link: e.anchor for e in ShareListParser().parse("p", "share/index.md", inserted).entries}
+    assert len(after) == len(before) + 2
+    assert all(after[link] == anchor for link, anchor in before.items())
+
+
+def test_unknown_explicit_tags_are_kept_and_reported_in_the_build_log(built_site, catalog):
+    assert catalog.unknown_tags, "the seeds use a few tags the taxonomy does not list"
+    for slug in catalog.unknown_tags:
+        name = catalog.taxonomy.tags[slug].name
+        assert f"tag #{name} is not in data/taxonomy.yml" in built_site.log
+        assert (built_site.path / "tags" / slug / "index.html").is_file()
+
+
+def test_tag_and_month_pages_stay_out_of_the_navigation(built_site):
+    html = built_site.page("series/")
+    navigation = html[html.index('<nav class="md-nav md-nav--primary'): html.index('<div class="md-content"')]
+    assert 'href="../tags/"' in navigation and 'href="../archive/"' in navigation
+    assert not re.search(r'href="\.\./tags/[^"]+/"', navigation)
+    assert not re.search(r'href="\.\./archive/\d{4}-\d{2}/"', navigation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+
 from conftest import ROOT
 from site_checks import internal_link_problems, vnu_messages
 

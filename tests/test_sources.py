@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
@@ -99,7 +98,8 @@ def test_a_newer_upstream_readme_with_more_months_builds_without_code_change():
     ("## 202513\n\n## [A](https://e.com/a)\n", "month 13"),
     ("## 202509\n\n## 没有链接的条目\n\n摘要\n", "has no link"),
     ("## 202509\n\n## [A]()\n", "link is empty"),
-    ("## 202509\n\n## [A](https://e.com/a)\n\n<audio controls>\n  <source src=\"https://e.com/a.mp3\">\n", "not closed"),
+    ("## 202509\n\n## [A](https://e.com/a)\n\n<audio controls>\n  <source src=\"https://e.com/a.mp3\">\n",
+     "not closed"),
     ("## 202509\n\n## [A](https://e.com/a)\n\n<audio controls>\n<source src=\"javascript:alert(1)\">\n</audio>\n",
      "scheme"),
     ("## 202509\n\n## [A](https://e.com/a)\n\n<audio controls onplay=\"x()\">\n<source src=\"a.mp3\">\n</audio>\n",
@@ -163,7 +163,7 @@ def test_series_matches_the_seed_index_line_by_line(series):
 def test_unknown_titles_are_derived_and_marked_and_unknown_links_never_invented(series):
     import yaml
 
-    data = yaml.safe_load((ROOT.parent / "shared/data/series.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((SEEDS / "series.yml").read_text(encoding="utf-8"))
     for entry, record in zip(series.entries, sorted(data, key=lambda r: r["order"])):
         assert entry.title_derived == (record["title"] is None)
         if record["title"] is not None:

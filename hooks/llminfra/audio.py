@@ -161,10 +161,12 @@ def parse_audio_block(html: str) -> AudioClip:
             )
     carrier = children[0] if children else audio
     if len(children) > 1:
-        raise AudioBlockError("an audio block takes one <source>", "split it into one block per file", children[1].line_offset)
+        raise AudioBlockError("an audio block takes one <source>", "split it into one block per file",
+                              children[1].line_offset)
     src = carrier.attrs.get("src")
     if src is None:
-        raise AudioBlockError("audio block has no src", "add <source src=\"…\" type=\"audio/mp3\">", carrier.line_offset)
+        raise AudioBlockError("audio block has no src", "add <source src=\"…\" type=\"audio/mp3\">",
+                              carrier.line_offset)
     src = check_source_url(src)
     declared_type = (carrier.attrs.get("type") or "audio/mpeg").strip().lower()
     if declared_type not in AUDIO_TYPES:

@@ -28,6 +28,7 @@ from .safe_html import SafeLinksExtension, sanitize_html
 from .sources.document import LineEdit, ParsedSource
 from .urls import month_page, page_url, relative_url, tag_page
 
+HOME_PAGE = "index.md"
 TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
 # Longer tags list one line per entry (no excerpt, no tag chips), this many a
 # page: a tag on most of 10,000 entries stays a few dozen small pages.
@@ -147,6 +148,23 @@ class SiteRenderer:
             source_url=self.source_url,
             **context,
         ).strip()
+
+    # -- pages of docs/ ---------------------------------------------------
+
+    def page_markdown(self, src_uri: str, markdown: str) -> str:
+        """The body to convert for the docs page ``src_uri``, whose own body (no front matter) is ``markdown``.
+
+        The hooks and ``python -m llminfra export`` both go through here, so the
+        exported pages are the ones the site builds.
+        """
+        source = self.catalog.source_for(src_uri)
+        if source is not None:
+            return self.source_page_markdown(source)
+        if src_uri == HOME_PAGE:
+            return self.home_markdown(markdown)
+        if src_uri == SUBSCRIBE_PAGE:
+            return self.subscribe_markdown(markdown)
+        return markdown
 
     # -- source pages -----------------------------------------------------
 
@@ -269,6 +287,9 @@ class SiteRenderer:
             pages.extend(self._tag_pages(tag))
         for month in self.catalog.months:
             pages.append(self._month_page(month))
+        # The listings are done: let the cached HTML go before MkDocs converts the pages.
+        self._listing_items.clear()
+        self._relative_links.clear()
         return pages
 
     def _page(self, src: str, meta: dict, template: str, edit: tuple[str | None, int | None] = (None, None),
@@ -285,7 +306,8 @@ class SiteRenderer:
         tags = sorted(self.catalog.tags.values(), key=lambda t: (-len(t.entries), t.name.casefold()))
         return self._page(
             "tags/index.md",
-            {"title": "标签", "description": f"按标签浏览全部 {len(self.catalog.entries)} 个条目，共 {len(tags)} 个标签。"},
+            {"title": "标签",
+             "description": f"按标签浏览全部 {len(self.catalog.entries)} 个条目，共 {len(tags)} 个标签。"},
             "llminfra/tags-index.html",
             (self.catalog.taxonomy.path, None),
             tags=tags,
@@ -323,7 +345,8 @@ class SiteRenderer:
             years.setdefault(month.year, []).append(month)
         return self._page(
             "archive/index.md",
-            {"title": "归档", "description": f"按月份浏览：{len(months)} 个月，共 {len(self.catalog.entries)} 个条目。"},
+            {"title": "归档",
+             "description": f"按月份浏览：{len(months)} 个月，共 {len(self.catalog.entries)} 个条目。"},
             "llminfra/archive-index.html",
             (self._template_path("llminfra/archive-index.html"), None),
             months=months, years=years, chart=chart,

@@ -49,22 +49,26 @@ def catalog() -> Catalog:
     return build_catalog(SiteLayout(ROOT))
 
 
+def new_reader(browser: Browser, base: str, viewport: dict = DESKTOP, **context_options) -> Reader:
+    """A reader in a fresh browser context; close it with ``reader.page.context.close()``."""
+    options = {"locale": "zh-CN", "color_scheme": "light", "viewport": viewport, **context_options}
+    context = browser.new_context(**options)
+    context.route(lambda url: not url.startswith(base), lambda route: route.abort("blockedbyclient"))
+    return Reader(context.new_page(), base)
+
+
 @pytest.fixture
 def open_reader(chromium, site_url):
-    """Open a new reader (own browser context) on a site: ``open_reader(viewport=PHONE, base=...)``."""
-    contexts = []
+    """Open a new reader (own browser context) on a site: ``open_reader(PHONE, base=..., **options)``."""
+    readers: list[Reader] = []
 
     def open_reader(viewport: dict = DESKTOP, base: str | None = None, **context_options) -> Reader:
-        base = base or site_url
-        options = {"locale": "zh-CN", "color_scheme": "light", "viewport": viewport, **context_options}
-        context = chromium.new_context(**options)
-        context.route(lambda url: not url.startswith(base), lambda route: route.abort("blockedbyclient"))
-        contexts.append(context)
-        return Reader(context.new_page(), base)
+        readers.append(new_reader(chromium, base or site_url, viewport, **context_options))
+        return readers[-1]
 
     yield open_reader
-    for context in contexts:
-        context.close()
+    for opened in readers:
+        opened.page.context.close()
 
 
 @pytest.fixture

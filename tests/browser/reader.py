@@ -78,8 +78,10 @@ class Reader:
         if not request.url.startswith(self.base):
             return  # blocked on purpose, reported as an outside request
         reason = request.failure or ""
-        # Chromium's media loader cancels its first request and continues with range requests.
-        if request.resource_type == "media" and "ERR_ABORTED" in reason:
+        # Cancelled by the browser itself: leaving a page while its scripts still load, or the
+        # media loader switching to range requests. Nothing the reader sees; real breakage shows
+        # up as an HTTP error or a connection error instead.
+        if "ERR_ABORTED" in reason:
             return
         self.log.failed_requests.append(f"{request.url} ({reason})")
 
@@ -140,6 +142,7 @@ class Reader:
 
     def search(self, query: str) -> list[SearchHit]:
         self.open_search()
+        self.page.locator(SEARCH_INPUT).fill("")  # the box keeps the previous query
         self.type_query(query)
         return self.search_results()
 
@@ -154,7 +157,7 @@ class Reader:
             snapshot = self.page.evaluate(_READ_RESULTS)
             if snapshot != previous:
                 previous, stable_since = snapshot, time.monotonic()
-            elif time.monotonic() - stable_since >= 0.45:
+            elif time.monotonic() - stable_since >= 0.4:
                 break
             time.sleep(0.1)
         return [self._hit(item) for item in previous["hits"]]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
+from browser.conftest import new_reader
 from browser.reader import SEARCH_INPUT, SEARCH_NO_RESULTS
 from llminfra.model import Entry
 from llminfra.urls import page_url
@@ -38,10 +40,20 @@ def entry_titled(catalog, fragment: str) -> Entry:
     return matches[0]
 
 
-@pytest.mark.parametrize("query, title", SEARCHES, ids=[query for query, _ in SEARCHES])
-def test_search_finds_the_entry_and_the_result_opens_it(reader, catalog, query, title):
-    entry = entry_titled(catalog, title)
+@pytest.fixture(scope="module")
+def searching_reader(chromium, site_url):
+    """One tab for all queries, searching from wherever the previous result left it, as a reader does."""
+    reader = new_reader(chromium, site_url)
     reader.open("")
+    yield reader
+    reader.page.context.close()
+
+
+@pytest.mark.parametrize("query, title", SEARCHES, ids=[query for query, _ in SEARCHES])
+def test_search_finds_the_entry_and_the_result_opens_it(searching_reader, catalog, query, title):
+    reader = searching_reader
+    reader.log.clear()
+    entry = entry_titled(catalog, title)
     hits = reader.search(query)
 
     found = [hit for hit in hits if hit.anchor == entry.anchor]
@@ -75,16 +87,16 @@ def test_a_pasted_query_searches_without_any_key_press(reader, catalog):
 
 def test_keyboard_slash_and_s_open_search_and_arrows_pick_a_result(reader):
     page = reader.page
-    reader.open("")
     search_box = page.locator(SEARCH_INPUT)
+    reader.open("")
     for key in ("/", "s"):
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         page.keyboard.press(key)
-        assert search_box.evaluate("box => box === document.activeElement"), f"{key!r} did not focus search"
-        page.keyboard.press("Escape")
+        expect(search_box).to_be_focused()
+        assert search_box.input_value() == "", f"{key!r} was typed into the box instead of opening it"
+        if key == "/":
+            page.keyboard.press("Escape")
 
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("/")
     reader.type_query("TileLang")
     hits = reader.search_results()
     page.keyboard.press("ArrowDown")

@@ -15,6 +15,7 @@ import time
 from ..catalog import build_catalog
 from ..errors import SourceProblem
 from ..layout import SiteLayout
+from ..podcast import LISTEN_PAGE
 from ..render import tag_page_count
 from ..urls import month_page, tag_page
 
@@ -69,16 +70,26 @@ def github_annotation(problem: SourceProblem) -> str:
     return f"::{command} {properties}::{_escape_data(message)}"
 
 
-def generated_page_conflicts(layout: SiteLayout, catalog) -> list[SourceProblem]:
-    """Files in docs/ at the paths of generated pages: the build replaces them and warns."""
-    pages = ["tags/index.md", "archive/index.md", f"{layout.notes_dir}/index.md"]
+def generated_page_paths(layout: SiteLayout, catalog) -> list[str]:
+    """docs-relative paths of the pages the build generates, without rendering them.
+
+    Rendering every page would double the time of a check on a large site;
+    a test keeps this list equal to what ``SiteRenderer.generated_pages`` makes.
+    """
+    pages = ["tags/index.md", "archive/index.md", f"{layout.notes_dir}/index.md", LISTEN_PAGE]
     for tag in catalog.tags.values():
         page_count = tag_page_count(len(tag.entries))
         pages.extend(tag_page(tag.slug, number) for number in range(1, page_count + 1))
     pages.extend(month_page(month.key) for month in catalog.months)
+    return pages
+
+
+def generated_page_conflicts(layout: SiteLayout, catalog) -> list[SourceProblem]:
+    """Files in docs/ at the paths of generated pages: the build replaces them and warns."""
     return [SourceProblem(layout.project_path(page), 1, "this page is generated at build time",
                           f"remove the file from {layout.docs_dir}/")
-            for page in pages if (layout.docs_path / page).is_file()]
+            for page in generated_page_paths(layout, catalog) if (layout.docs_path / page).is_file()]
+
 
 
 # GitHub's escaping rules for workflow commands (actions/toolkit, command.ts).

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import yaml
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# A closing run of # counts only after a space, as in CommonMark ("C#" keeps its #).
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 EXPLICIT_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'，。；）]+")
 

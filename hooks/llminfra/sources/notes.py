@@ -47,6 +47,11 @@ BOUNDARY = re.compile(r"^#{2,3}[ \t]+\S")
 KEPT_GRADES = {"保留", "高价值", "条件保留"}
 
 
+def _item_anchor(date, links: list[str], title: str) -> str:
+    """Stable across edits elsewhere in the note: the date and the first source (or the title)."""
+    return "n-" + short_hash(f"{date.iso if date else ''}|{links[0] if links else title}")
+
+
 class NoteParser:
     kind = SourceKind.NOTE
 
@@ -80,7 +85,8 @@ class NoteParser:
         if isinstance(value, dt.date):
             return PartialDate(value.year, value.month, value.day)
         if value is None:
-            source.problem_at_line(1, "note has no date in its front matter", "add 'date: YYYY-MM-DD' between the --- lines")
+            source.problem_at_line(1, "note has no date in its front matter",
+                                   "add 'date: YYYY-MM-DD' between the --- lines")
         else:
             source.problem_at_line(1, f"note date {value!r} does not parse", "write it as YYYY-MM-DD")
         return None
@@ -134,7 +140,7 @@ class NoteParser:
             date=date,
             source=SourceLocation(source.path, source.text.line_number(heading.index)),
             page=source.page,
-            anchor=heading.anchor or "n-" + short_hash(f"{date.iso if date else ''}|{canonical[0] if canonical else title}"),
+            anchor=heading.anchor or _item_anchor(date, canonical, title),
             summary=summary,
             excerpt=plain_excerpt(reason or summary),
             explicit_tags=tags,

@@ -1,0 +1,194 @@
+"""Targets, the printed summary and docs/performance.md, from the results bench/run.py collects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+KB = 1024
+MB = 1024 * 1024
+HUGO_SECONDS = 5.0  # Hugo building the equivalent 10,000-entry site on this machine
+
+
+@dataclass
+class Target:
+    name: str  # short id
+    label: str  # what is checked, in Chinese, for the report page
+    measured: float
+    limit: float
+    unit: str
+    passed: bool
+    aim: bool = False  # an aim, not a requirement
+
+
+def check_targets(results: dict) -> list[Target]:
+    sizes = results["sizes"]
+    targets: list[Target] = []
+
+    def add(name, label, measured, limit, unit, aim=False):
+        targets.append(Target(name, label, round(measured, 3), limit, unit, measured <= limit, aim))
+
+    for size in ("1000", "10000"):
+        if size in sizes:
+            s = sizes[size]
+            add(f"hooks_overhead_{size}", f"{int(size):,} 条：带钩子构建 ÷ 导出页面的纯 MkDocs 构建",
+                s["build"]["wall"] / s["plain_build"]["wall"], 1.10, "×")
+    if "1000" in sizes and "10000" in sizes:
+        add("linear_growth", "构建时间 10,000 条 ÷ 1,000 条",
+            sizes["10000"]["build"]["wall"] / sizes["1000"]["build"]["wall"], 11, "×")
+    if "10000" in sizes:
+        s = sizes["10000"]
+        add("peak_rss", "10,000 条：构建峰值内存", s["build"]["peak_rss_mb"], 500, "MB")
+        add("site_size", "10,000 条：站点总大小", s["site"]["site_bytes"] / MB, 100, "MB")
+        add("average_page", "10,000 条：HTML 页面平均大小", s["site"]["average_html_bytes"] / KB, 100, "KB")
+        add("largest_page", f"10,000 条：最大 HTML 页面（{s['site']['largest_html']}）",
+            s["site"]["largest_html_bytes"] / KB, 300, "KB")
+        add("search_index", "10,000 条：搜索索引 gzip ÷ 单页参考索引 gzip",
+            s["site"]["search_index_gzip_bytes"] / s["reference_search_index"]["gzip_bytes"], 1.3, "×")
+        add("hugo_aim", "10,000 条：构建时间（目标：Hugo 约 5 秒的 3 倍以内）", s["build"]["wall"],
+            3 * HUGO_SECONDS, "s", aim=True)
+    serve = sizes.get("1000", {}).get("serve")
+    if serve:
+        add("serve_rebuild", "1,000 条：mkdocs serve 改动一个好文分享文件后重建并显示",
+            serve["median_visible_rebuild"], 3, "s")
+    home = next((s["home"] for s in sizes.values() if "home" in s), None)
+    if home:
+        add("home_transfer", "首页传输量（不含搜索索引）", home["bytes_without_search_index"] / KB, 400, "KB")
+        if home["search_index_fetches"] is not None:
+            add("search_index_once", "一次访问中搜索索引的下载次数", home["search_index_fetches"], 1, "次")
+    return targets
+
+
+def _targets(results: dict) -> list[Target]:
+    return [Target(**t) for t in results.get("targets") or []] or check_targets(results)
+
+
+def _verdict(target: Target) -> str:
+    if target.aim:
+        return "AIM MET" if target.passed else "AIM MISSED"
+    return "PASS" if target.passed else "FAIL"
+
+
+def text_summary(results: dict) -> str:
+    lines = []
+    for size, s in results["sizes"].items():
+        b, p, site = s["build"], s["plain_build"], s["site"]
+        phases = " ".join(f"{k}={v:.2f}s" for k, v in b["phases"].items())
+        lines += [
+            f"{int(size):,} entries (medians of {results['runs']}):",
+            f"  build with hooks  {b['wall']:7.2f} s wall {b['cpu']:7.2f} s cpu  peak RSS {b['peak_rss_mb']:6.0f} MB",
+            f"  plain (exported)  {p['wall']:7.2f} s wall {p['cpu']:7.2f} s cpu  peak RSS {p['peak_rss_mb']:6.0f} MB",
+            f"  hook phases       {phases}",
+            f"  ratio hooks/plain {b['wall'] / p['wall']:.3f}",
+            f"  site              {site['html_files']} HTML files, {site['site_bytes'] / MB:.1f} MB total, "
+            f"average page {site['average_html_bytes'] / KB:.1f} KB, largest {site['largest_html']} "
+            f"{site['largest_html_bytes'] / KB:.0f} KB, {len(site['pages_over_300kb'])} over 300 KB",
+            f"  search index      {site['search_index_bytes'] / KB:.0f} KB raw, "
+            f"{site['search_index_gzip_bytes'] / KB:.0f} KB gzip (reference one-page index "
+            f"{s['reference_search_index']['bytes'] / KB:.0f} KB raw, "
+            f"{s['reference_search_index']['gzip_bytes'] / KB:.0f} KB gzip)",
+        ]
+        if "serve" in s:
+            lines.append(f"  mkdocs serve      first build {s['serve']['first_build']:.1f} s, rebuild after an edit "
+                         f"{s['serve']['median_visible_rebuild']:.2f} s (log: {s['serve']['median_log_rebuild']:.2f} s)")
+        if "home" in s:
+            h = s["home"]
+            lines.append(f"  home page         {h['bytes_without_search_index'] / KB:.0f} KB of HTML/CSS/JS/images in "
+                         f"{h['requests']} requests ({h['method']}), plus {h.get('other_bytes', 0) / KB:.0f} KB of "
+                         f"other data ({', '.join(u for u, _ in h.get('other', [])) or 'none'}); "
+                         f"search index fetched {h['search_index_fetches']} time(s)")
+    lines.append("targets:")
+    for t in _targets(results):
+        lines.append(f"  {_verdict(t):10s} {t.name:18s} {t.measured:10.3f} {t.unit:2s} (limit {t.limit} {t.unit})")
+    return "\n".join(lines)
+
+
+# -- docs/performance.md ----------------------------------------------------------------
+
+
+def performance_page(results: dict) -> str:
+    sizes = results["sizes"]
+    columns = list(sizes)
+    head = "| 指标 | " + " | ".join(f"{int(s):,} 条" for s in columns) + " |"
+    rule = "| --- |" + " ---: |" * len(columns)
+
+    def row(label, value):
+        return f"| {label} | " + " | ".join(value(sizes[s]) for s in columns) + " |"
+
+    rows = [
+        row("构建时间（带钩子）", lambda s: f"{s['build']['wall']:.1f} 秒"),
+        row("构建时间（导出页面，纯 MkDocs）", lambda s: f"{s['plain_build']['wall']:.1f} 秒"),
+        row("钩子开销（比值）", lambda s: f"{s['build']['wall'] / s['plain_build']['wall']:.2f}×"),
+        row("峰值内存", lambda s: f"{s['build']['peak_rss_mb']:.0f} MB"),
+        row("解析 / 目录 / 页面 / 订阅源", lambda s: " / ".join(
+            f"{s['build']['phases'].get(k, 0):.2f}" for k in ("parse", "catalog", "pages", "feeds")) + " 秒"),
+        row("HTML 页面数", lambda s: f"{s['site']['html_files']:,}"),
+        row("站点总大小", lambda s: f"{s['site']['site_bytes'] / MB:.1f} MB"),
+        row("HTML 页面平均 / 最大", lambda s: f"{s['site']['average_html_bytes'] / KB:.0f} / "
+                                          f"{s['site']['largest_html_bytes'] / KB:.0f} KB"),
+        row("搜索索引（原始 / gzip）", lambda s: f"{s['site']['search_index_bytes'] / KB:.0f} / "
+                                            f"{s['site']['search_index_gzip_bytes'] / KB:.0f} KB"),
+        row("单页参考索引（gzip）", lambda s: f"{s['reference_search_index']['gzip_bytes'] / KB:.0f} KB"),
+    ]
+    targets = ["| 目标 | 实测 | 上限 | 结果 |", "| --- | ---: | ---: | --- |"]
+    for t in _targets(results):
+        targets.append(f"| {t.label} | {t.measured:.2f} {t.unit} | {t.limit:g} {t.unit} | {_verdict(t)} |")
+    machine = results.get("machine", {})
+    return "\n".join([
+        "<!-- Generated by bench/run.py from bench/results/latest.json: do not edit by hand, rerun the benchmark. -->",
+        "",
+        "# 性能",
+        "",
+        "本页由基准测试脚本 `bench/run.py` 生成：用 `bench/generate.py` 按真实格式生成 1,000 与 10,000 个条目"
+        "（约 80% 好文分享、10% 系列文章、10% 筛选笔记条目），每种规模构建 "
+        f"{results['runs']} 次取中位数。对照组是 `python -m llminfra export` 导出的同一批页面由不带钩子的 MkDocs 构建。",
+        "",
+        f"测量于 {results['date']}（{machine.get('cpus', '?')} 核，Python {machine.get('python', '?')}，"
+        f"开始时负载 {', '.join(f'{x:.1f}' for x in machine.get('load_average', []))}）。",
+        "",
+        "## 数据",
+        "",
+        head, rule, *rows,
+        "",
+        "## 构建时间",
+        "",
+        build_chart(results),
+        "",
+        "## 目标",
+        "",
+        *targets,
+        "",
+    ])
+
+
+def build_chart(results: dict) -> str:
+    """Horizontal bars: build time with hooks and plain, per size, the hooks' phases stacked in."""
+    sizes = results["sizes"]
+    bar_height, gap, label_width, width = 18, 10, 150, 460
+    peak = max(max(s["build"]["wall"], s["plain_build"]["wall"]) for s in sizes.values()) or 1
+    scale = (width - label_width - 60) / peak
+    rows, y = [], 0
+    colours = {"parse": "#5c6bc0", "catalog": "#26a69a", "pages": "#ffa726", "feeds": "#ab47bc"}
+    for size, s in sizes.items():
+        for label, build, phases in ((f"{int(size):,} 条 · 带钩子", s["build"], True),
+                                     (f"{int(size):,} 条 · 纯 MkDocs", s["plain_build"], False)):
+            w = build["wall"] * scale
+            rows.append(f'<text x="0" y="{y + 13}" font-size="12">{escape(label)}</text>'
+                        f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="#9fa8da">'
+                        f'<title>{escape(label)}：{build["wall"]:.1f} 秒</title></rect>'
+                        f'<text x="{label_width + w + 4:.1f}" y="{y + 13}" font-size="12">{build["wall"]:.1f} s</text>')
+            if phases:
+                x = label_width
+                for name, colour in colours.items():
+                    seconds = build["phases"].get(name, 0.0)
+                    rows.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{seconds * scale:.1f}" '
+                                f'height="{bar_height - 8}" fill="{colour}"><title>{name}：{seconds:.2f} 秒</title></rect>')
+                    x += seconds * scale
+            y += bar_height + gap
+        y += gap
+    legend = " ".join(f'<tspan fill="{c}">■</tspan> {n}' for n, c in colours.items())
+    rows.append(f'<text x="{label_width}" y="{y + 12}" font-size="12">{legend}（钩子各阶段）</text>')
+    height = y + 20
+    return (f'<figure class="llm-chart"><svg role="img" aria-label="各规模的构建时间" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}">{"".join(rows)}</svg>'
+            f"<figcaption>构建时间（秒，中位数）：浅色为整个构建，深色为钩子各阶段</figcaption></figure>")

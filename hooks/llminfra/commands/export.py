@@ -1,0 +1,51 @@
+"""``export OUT_DIR``: every page of the site as plain markdown, buildable without the hooks.
+
+``OUT_DIR`` becomes a docs folder: generated pages (tags, archive, notes
+index, …), source pages with their rendered bodies, the home page, and copies
+of every other file under ``docs/``. With ``--config FILE`` it also writes a
+``mkdocs.yml`` without ``hooks:`` that builds it with plain MkDocs::
+
+    python -m llminfra export build/export --config build/mkdocs.yml
+    mkdocs build --strict -f build/mkdocs.yml -d build/site
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ..export import export_site, hookless_config
+
+EXIT_NO_PROJECT = 2
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export", help="write every page as plain markdown (builds without the hooks)",
+        description="Write the generated pages, the rendered source pages and every other docs/ file into OUT_DIR, "
+                    "a docs folder that plain MkDocs builds into the same site.")
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to (re)create")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="also write a mkdocs.yml without hooks that builds OUT_DIR")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    root = args.root.resolve()
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        print(f"llminfra export: no mkdocs.yml in {root} (run it from the project root or pass --root)")
+        return EXIT_NO_PROJECT
+    out = args.out_dir.resolve()
+    if out == root or root.is_relative_to(out) or out.is_relative_to(root / "docs"):
+        print(f"llminfra export: {out} would overwrite the project; choose another folder")
+        return EXIT_NO_PROJECT
+    report = export_site(root, out)
+    if args.config:
+        args.config.parent.mkdir(parents=True, exist_ok=True)
+        args.config.write_text(hookless_config(config.read_text(encoding="utf-8"), out, root), encoding="utf-8")
+    print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered and "
+          f"{len(report.copied)} copied files in {out} ({time.perf_counter() - started:.2f}s)")
+    return 0

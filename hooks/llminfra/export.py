@@ -1,0 +1,198 @@
+"""The site as plain markdown: every page the hooks produce, written out as files.
+
+``export_site(root, out)`` writes into ``out`` a docs folder that plain
+MkDocs (no hooks) builds into the same pages as the hooked build:
+
+- the generated pages (tags, archive, notes index, …) as the renderer makes them;
+- the source pages (share lists, series, notes) with their rendered bodies,
+  behind their own front matter;
+- the pages whose body the hooks rewrite (home, …) likewise;
+- every other file of ``docs/`` (assets, ``.pages``, audio) copied as it is.
+
+``hookless_config(text, docs_dir)`` turns the project's ``mkdocs.yml`` into one
+without ``hooks:`` that builds such a folder. Both serve the benchmark (plain
+MkDocs on the same pages is the floor the hooks are measured against) and
+portability (the site without this package).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import yaml
+
+from .catalog import build_catalog
+from .layout import SiteLayout
+from .render import RenderOptions, SiteRenderer
+from .safe_html import SafeLinksExtension
+from .sources.markdown_lines import read_source_text
+
+
+@dataclass
+class ExportReport:
+    generated: list[str] = field(default_factory=list)  # docs-relative pages made by the renderer
+    rendered: list[str] = field(default_factory=list)  # docs pages whose body the renderer rewrote
+    copied: list[str] = field(default_factory=list)  # files copied unchanged
+
+
+# MkDocs puts these before the extensions a config lists.
+MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
+@dataclass
+class SiteSettings:
+    """The mkdocs.yml settings that rendering depends on."""
+
+    docs_dir: str = "docs"
+    site_url: str = ""
+    repo_url: str = ""
+    source_branch: str = "main"
+    use_directory_urls: bool = True
+    markdown_extensions: list = field(default_factory=list)
+    mdx_configs: dict = field(default_factory=dict)
+
+    def render_options(self, templates_path: str) -> RenderOptions:
+        repo = self.repo_url.rstrip("/")
+        return RenderOptions(
+            use_directory_urls=self.use_directory_urls,
+            site_url=self.site_url,
+            repo_blob_url=f"{repo}/blob/{self.source_branch}/" if "github.com" in repo else None,
+            templates_path=templates_path,
+            # Source text holding raw HTML is converted on its own, with the site's extensions as in the build.
+            markdown_factory=lambda: markdown.Markdown(
+                extensions=[*self.markdown_extensions, SafeLinksExtension()], extension_configs=self.mdx_configs),
+        )
+
+
+def load_config(config_path: Path) -> dict:
+    """``mkdocs.yml`` as MkDocs reads it: ``!ENV`` resolved, Python tags (slugify settings) called."""
+    return yaml.load(config_path.read_text(encoding="utf-8"), Loader=_config_loader(config_path.parent)) or {}
+
+
+def read_settings(config_path: Path) -> SiteSettings:
+    """The settings rendering depends on, from ``mkdocs.yml``."""
+    data = load_config(config_path)
+    extra = data.get("extra") or {}
+    extensions: list = list(MKDOCS_BUILTIN_EXTENSIONS)
+    configs: dict = {}
+    for item in data.get("markdown_extensions") or []:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        if name not in extensions:
+            extensions.append(name)
+        if options:
+            configs[name] = options
+    site_url = str(data.get("site_url") or "")
+    return SiteSettings(
+        docs_dir=str(data.get("docs_dir") or "docs"),
+        site_url=site_url if not site_url or site_url.endswith("/") else site_url + "/",  # as MkDocs does
+        repo_url=str(data.get("repo_url") or ""),
+        source_branch=str(extra.get("source_branch") or "main"),
+        use_directory_urls=bool(data.get("use_directory_urls", True)),
+        markdown_extensions=extensions,
+        mdx_configs=configs,
+    )
+
+
+def _config_loader(config_dir: Path):
+    # The full loader, as MkDocs uses: mkdocs.yml may call Python (slugify settings).
+    class ConfigLoader(yaml.Loader):
+        pass
+
+    def env(loader, node):
+        values = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else \
+            [loader.construct_object(v) for v in node.value]
+        *names, default = values if len(values) > 1 else [*values, None]
+        return next((os.environ[n] for n in names if os.environ.get(n)), default)
+
+    ConfigLoader.add_constructor("!ENV", env)
+    ConfigLoader.add_constructor("!relative", lambda loader, node: str(config_dir))
+    return ConfigLoader
+
+
+def export_site(root: Path, out: Path, config_name: str = "mkdocs.yml") -> ExportReport:
+    """Write the docs folder of the project at ``root`` as plain markdown into ``out`` (emptied first)."""
+    settings = read_settings(root / config_name)
+    layout = SiteLayout(root=root, docs_dir=settings.docs_dir)
+    catalog = build_catalog(layout)
+    renderer = SiteRenderer(catalog, layout.root / layout.templates, settings.render_options(layout.templates))
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    report = ExportReport()
+    generated = {page.src_uri: page.markdown for page in renderer.generated_pages()}
+    for path in sorted(layout.docs_path.rglob("*")):
+        if not path.is_file():
+            continue
+        src_uri = path.relative_to(layout.docs_path).as_posix()
+        if src_uri in generated:
+            continue  # the build replaces it too (and warns)
+        target = out / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not src_uri.endswith(".md"):
+            shutil.copy2(path, target)
+            report.copied.append(src_uri)
+            continue
+        source = catalog.source_for(src_uri)
+        raw = source.text.raw if source is not None else path.read_bytes().decode("utf-8", errors="replace")
+        front_matter, body = split_front_matter(src_uri, raw)
+        page_body = renderer.page_markdown(src_uri, body)
+        if page_body == body and source is None:
+            shutil.copy2(path, target)
+            report.copied.append(src_uri)
+            continue
+        target.write_text(front_matter + page_body, encoding="utf-8")
+        report.rendered.append(src_uri)
+    for src_uri, markdown in generated.items():
+        target = out / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+        report.generated.append(src_uri)
+    return report
+
+
+def split_front_matter(path: str, raw: str) -> tuple[str, str]:
+    """(front matter block with its ``---`` lines, body) of a markdown file.
+
+    The block is written back as it was, except that a title or description
+    holding ``<``, ``>`` or ``"`` is HTML-escaped, as the hooks do before the
+    theme prints them into ``<head>``.
+    """
+    text = read_source_text(path, raw)
+    if not text.body_offset:
+        return "", "\n".join(text.lines) + "\n"
+    lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    block = "\n".join(lines[: text.body_offset]) + "\n"
+    if any(isinstance(text.meta.get(key), str) and any(c in text.meta[key] for c in '<>"')
+           for key in ("title", "description")):
+        meta = dict(text.meta)
+        for key in ("title", "description"):
+            if isinstance(meta.get(key), str):
+                meta[key] = html.escape(meta[key], quote=True)
+        block = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+    return block, "\n".join(text.lines) + "\n"
+
+
+# The hooks, and the folders `mkdocs serve` watches for them (relative to the project).
+_HOOKS_BLOCK = re.compile(r"^(?:hooks|watch):[ \t]*\n(?:[ \t]+-.*\n|[ \t]*\n)*", re.M)
+_DOCS_DIR = re.compile(r"^docs_dir:.*\n", re.M)
+_CUSTOM_DIR = re.compile(r"^([ \t]+custom_dir:[ \t]*)(\S+)[ \t]*$", re.M)
+
+
+def hookless_config(text: str, docs_dir: Path, project_root: Path | None = None) -> str:
+    """``mkdocs.yml`` text without the ``hooks:`` (and ``watch:``) lists, building ``docs_dir``.
+
+    Everything else (theme, ``custom_dir``, plugins, markdown extensions) stays,
+    so only the hooks differ. With ``project_root`` the theme's ``custom_dir``
+    becomes absolute, for a config written outside the project.
+    """
+    text = _HOOKS_BLOCK.sub("", text)
+    text = _DOCS_DIR.sub("", text)
+    if project_root is not None:
+        text = _CUSTOM_DIR.sub(lambda m: m.group(1) + str((project_root / m.group(2)).resolve()), text)
+    return f"docs_dir: {docs_dir.resolve()}\n" + text

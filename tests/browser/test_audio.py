@@ -1,0 +1,130 @@
+"""Audio summaries: nothing is downloaded before play, local files play, one player at a time."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import serve_directory, silent_mp3
+from conftest import copy_project, run_mkdocs_build
+
+from llminfra.model import SourceKind
+from llminfra.urls import month_page, page_url
+
+pytestmark = pytest.mark.browser
+
+AUDIO_FILE = re.compile(r"\.(mp3|m4a|aac|ogg|oga|wav|webm)(\?|$)", re.IGNORECASE)
+SHARE_WITH_LOCAL_AUDIO = """# 好文分享
+
+## 202509
+
+## [第一篇有音频的好文](https://example.com/first)
+
+第一篇的摘要。
+
+<audio controls>
+  <source src="audio/first.mp3" type="audio/mp3">
+</audio>
+
+## [第二篇有音频的好文](https://example.com/second)
+
+第二篇的摘要。
+
+<audio controls>
+  <source src="audio/second.mp3" type="audio/mp3">
+</audio>
+"""
+
+
+def audio_requests(reader) -> list[str]:
+    return [url for kind, url in reader.log.requests if kind == "media" or AUDIO_FILE.search(url)]
+
+
+def scroll_through(reader) -> None:
+    """Scroll to the bottom and back, so players scrolled into view get their chance to preload."""
+    reader.page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    reader.page.wait_for_load_state("networkidle")
+    reader.page.evaluate("() => window.scrollTo(0, 0)")
+    reader.page.wait_for_timeout(300)
+
+
+def test_share_page_downloads_no_audio_before_play(reader, catalog):
+    clips = [clip for entry in catalog.by_kind(SourceKind.SHARE) for clip in entry.audio]
+    reader.open("share/")
+    scroll_through(reader)
+    players = reader.page.locator("audio")
+    assert players.count() == len(clips) == 7
+    assert players.evaluate_all("players => players.every(p => p.preload === 'none')")
+    assert audio_requests(reader) == []
+    reader.assert_clean()
+
+
+def test_month_page_downloads_no_audio(reader, catalog):
+    month = next(m for m in catalog.months if any(e.audio for e in m.entries))
+    reader.open(page_url(month_page(month.key)))
+    scroll_through(reader)
+    assert reader.page.locator(".llm-has-audio").count() == sum(1 for e in month.entries if e.audio)
+    assert audio_requests(reader) == []
+    reader.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def audio_site(tmp_path_factory):
+    """A small site whose share list has two entries with local audio files."""
+    work = tmp_path_factory.mktemp("audio-site")
+    project = copy_project(work / "project", with_content=False)
+    (project / "docs/audio").mkdir()
+    for name in ("first", "second"):
+        (project / f"docs/audio/{name}.mp3").write_bytes(silent_mp3(seconds=4.0))
+    (project / "docs/share").mkdir()
+    (project / "docs/share/index.md").write_text(SHARE_WITH_LOCAL_AUDIO, encoding="utf-8")
+    result = run_mkdocs_build(project, work / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with serve_directory(work / "site") as base:
+        yield base
+
+
+def press_play(reader, player) -> None:
+    """Click the play button of the browser's own controls (left end of the player)."""
+    player.scroll_into_view_if_needed()
+    box = player.bounding_box()
+    player.click(position={"x": 18, "y": box["height"] / 2})
+
+
+def wait_until_playing(reader, index: int) -> None:
+    reader.page.wait_for_function(
+        "i => { const p = document.querySelectorAll('audio')[i]; return !p.paused && p.currentTime > 0.2 }",
+        arg=index, timeout=10_000)
+
+
+def test_local_audio_loads_only_when_played_and_then_plays(open_reader, audio_site):
+    reader = open_reader(base=audio_site)
+    reader.open("share/")
+    players = reader.page.locator("audio")
+    assert players.count() == 2
+    reader.page.wait_for_load_state("networkidle")
+    assert audio_requests(reader) == []
+
+    press_play(reader, players.nth(0))
+    wait_until_playing(reader, 0)
+    requested = audio_requests(reader)
+    assert requested and all(url.endswith("/audio/first.mp3") for url in requested), requested
+    start = players.nth(0).evaluate("p => p.currentTime")
+    reader.page.wait_for_timeout(400)
+    assert players.nth(0).evaluate("p => p.currentTime") > start
+    reader.assert_clean()
+
+
+def test_starting_one_player_pauses_the_other(open_reader, audio_site):
+    reader = open_reader(base=audio_site)
+    reader.open("share/")
+    players = reader.page.locator("audio")
+    press_play(reader, players.nth(0))
+    wait_until_playing(reader, 0)
+
+    press_play(reader, players.nth(1))
+    wait_until_playing(reader, 1)
+    first = players.nth(0).evaluate("p => ({paused: p.paused, ended: p.ended, time: p.currentTime})")
+    assert first["paused"] and not first["ended"], first
+    assert 0 < first["time"] < 4.0
+    reader.assert_clean()

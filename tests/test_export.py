@@ -1,0 +1,111 @@
+"""``python -m llminfra export``: the site as plain markdown that MkDocs builds without the hooks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_mkdocs_build
+
+from llminfra.export import export_site, hookless_config, read_settings, split_front_matter
+
+HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
+ENTRY_ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The real site exported, and built by plain MkDocs from a mkdocs.yml without hooks."""
+    work = tmp_path_factory.mktemp("export")
+    docs = work / "docs"
+    report = export_site(ROOT, docs)
+    config = work / "mkdocs.yml"
+    config.write_text(hookless_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), docs, ROOT),
+                      encoding="utf-8")
+    site = work / "site"
+    result = run_mkdocs_build(work, site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return report, docs, site, result.stderr
+
+
+def html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def test_hookless_build_has_the_same_html_pages(exported, built_site):
+    _, _, site, log = exported
+    assert "llminfra timing" not in log  # the hooks really did not run
+    assert html_pages(site) == html_pages(built_site.path)
+
+
+def test_every_page_has_the_same_entry_anchors_and_headings(exported, built_site):
+    _, _, site, _ = exported
+    entry_pages = 0
+    for page in sorted(html_pages(built_site.path)):
+        hooked = (built_site.path / page).read_text(encoding="utf-8")
+        plain = (site / page).read_text(encoding="utf-8")
+        assert ENTRY_ANCHOR.findall(plain) == ENTRY_ANCHOR.findall(hooked), page
+        assert set(HEADING_ID.findall(plain)) == set(HEADING_ID.findall(hooked)), page
+        entry_pages += bool(ENTRY_ANCHOR.search(hooked))
+    assert entry_pages >= 4  # share list, series, two notes
+
+
+def test_export_holds_generated_rendered_and_copied_files(exported):
+    report, docs, _, _ = exported
+    assert "tags/index.md" in report.generated and "archive/index.md" in report.generated
+    assert any(page.startswith("tags/vllm/") for page in report.generated)
+    assert {"index.md", "share/index.md", "series/index.md"} <= set(report.rendered)
+    assert ".pages" in report.copied and "assets/llminfra.css" in report.copied
+    share = (docs / "share/index.md").read_text(encoding="utf-8")
+    assert 'class="llm-entry-meta"' in share  # the rendered body, not the upstream text
+    series = (docs / "series/index.md").read_text(encoding="utf-8")
+    assert series.startswith("---\ntitle: 大模型基础设施工程\n")  # front matter re-added
+    assert "#llm #infra" not in series  # the metadata line became the rendered block
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert home.startswith("---\n") and "llm-home" in home
+
+
+def test_hookless_config_drops_hooks_and_watch_but_keeps_the_rest(tmp_path):
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = hookless_config(text, tmp_path / "docs", ROOT)
+    assert "hooks:" not in config and "site_hooks.py" not in config and "\nwatch:" not in config
+    assert config.startswith(f"docs_dir: {(tmp_path / 'docs').resolve()}\n")
+    assert f"custom_dir: {(ROOT / 'overrides').resolve()}" in config
+    for kept in ("markdown_extensions:", "pymdownx.superfences", "awesome-pages", "navigation.indexes", "lang: zh"):
+        assert kept in config
+
+
+def test_settings_are_read_like_mkdocs_reads_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://example.org/reading")
+    monkeypatch.delenv("REPO_URL", raising=False)
+    settings = read_settings(ROOT / "mkdocs.yml")
+    assert settings.site_url == "https://example.org/reading/"
+    assert settings.repo_url == "https://github.com/llm-infra-reading/llm-infra-reading.github.io"
+    assert settings.markdown_extensions[:3] == ["toc", "tables", "fenced_code"]
+    assert callable(settings.mdx_configs["toc"]["slugify"])  # the !!python/object/apply setting
+
+
+def test_front_matter_is_kept_verbatim_unless_it_needs_escaping():
+    raw = "---\ntitle: 标题\ndate: 2026-06-22\n---\n\n# 正文\n"
+    assert split_front_matter("x.md", raw) == ("---\ntitle: 标题\ndate: 2026-06-22\n---\n", "\n# 正文\n")
+    block, _ = split_front_matter("x.md", '---\ntitle: "<b>粗</b>"\n---\ntext\n')
+    assert "&lt;b&gt;" in block and "<b>" not in block
+    assert split_front_matter("x.md", "no front matter\n") == ("", "no front matter\n")
+
+
+def test_command_line_writes_the_folder_and_config(tmp_path):
+    out, config = tmp_path / "export", tmp_path / "mkdocs.yml"
+    result = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(ROOT), "export", str(out),
+                             "--config", str(config)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "generated" in result.stdout and (out / "tags/index.md").is_file()
+    assert "hooks:" not in config.read_text(encoding="utf-8")
+
+
+def test_command_line_refuses_to_overwrite_the_project():
+    result = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(ROOT), "export", str(ROOT / "docs")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "overwrite" in result.stdout

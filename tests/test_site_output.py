@@ -1,0 +1,104 @@
+"""Keeping the built site small: long tables of contents, theme indentation, the search index."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+from conftest import ROOT, run_mkdocs_build
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from llminfra.output import TOC_MAX_LINKS, compact_html, compact_search_index, limit_toc, toc_link_count
+
+sys.path.insert(0, str(ROOT / "bench"))
+import generate  # noqa: E402
+
+
+def toc(months: int, entries_per_month: int, titled: bool = True) -> TableOfContents:
+    items = []
+    for m in range(months):
+        month = AnchorLink(f"month {m}", f"m-{m}", 2)
+        month.children = [AnchorLink(f"entry {m}.{e}", f"a-{m}-{e}", 3) for e in range(entries_per_month)]
+        items.append(month)
+    if titled:
+        title = AnchorLink("title", "title", 1)
+        title.children = items
+        items = [title]
+    return TableOfContents(items)
+
+
+def test_short_toc_is_left_alone():
+    contents = toc(2, 10)
+    limit_toc(contents)
+    assert toc_link_count(contents) == 1 + 2 + 20
+
+
+def test_long_toc_keeps_the_first_level_under_the_title():
+    contents = toc(12, 12)
+    limit_toc(contents)
+    (title,) = list(contents)
+    assert [m.id for m in title.children] == [f"m-{m}" for m in range(12)]
+    assert all(m.children == [] for m in title.children)
+
+
+def test_toc_too_long_even_at_the_first_level_keeps_only_the_title():
+    contents = toc(TOC_MAX_LINKS + 1, 0)
+    limit_toc(contents)
+    assert [item.id for item in contents] == ["title"] and list(contents)[0].children == []
+    untitled = toc(TOC_MAX_LINKS + 1, 0, titled=False)
+    limit_toc(untitled)
+    assert len(untitled) == 0
+
+
+def test_compact_html_drops_indentation_but_not_where_whitespace_is_content():
+    page = ('<div>\n      <p>一\n   二</p>\n    <pre><code>def f():\n    return 1\n</code></pre>\n'
+            '  <textarea>\n  keep\n</textarea>\n  <script>\n  var x = 1;\n</script>\n  <code>a\n   b</code></div>')
+    assert compact_html(page) == ('<div>\n<p>一\n二</p>\n<pre><code>def f():\n    return 1\n</code></pre>\n'
+                                  '<textarea>\n  keep\n</textarea>\n<script>\n  var x = 1;\n</script>\n'
+                                  '<code>a\n   b</code></div>')
+    assert compact_html("<p>a b</p>") == "<p>a b</p>"
+
+
+def test_search_index_rewrite_keeps_the_json_data(tmp_path):
+    data = {"config": {"lang": ["zh"], "separator": "[\\s\\u200b]+"},
+            "docs": [{"location": "share/#a-1", "title": "KV\u200b缓存", "text": "推理 \"引号\" \\ <b> é 😀"}]}
+    path = tmp_path / "search_index.json"
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    before, after = compact_search_index(path)
+    assert after < before and path.stat().st_size == after
+    assert json.loads(path.read_bytes()) == data
+    assert "推理" in path.read_text(encoding="utf-8") and "\\u63a8" not in path.read_text(encoding="utf-8")
+    assert compact_search_index(tmp_path / "missing.json") is None
+
+
+def test_built_site_index_and_pages_are_compact(built_site):
+    raw = (built_site.path / "search/search_index.json").read_text(encoding="utf-8")
+    docs = raw[raw.index('"docs":'):]  # (the config's separator is a regex with \\u escapes of its own)
+    assert "大模型" in docs and not re.search(r"\\u[0-9a-f]{4}", docs)
+    assert json.loads(raw)["docs"]
+    html = built_site.page("tags/")
+    outside_pre = re.sub(r"<pre\b.*?</pre>", "", html, flags=re.S)
+    assert not re.search(r"\n[ \t]+<", outside_pre)
+
+
+@pytest.fixture(scope="module")
+def generated_site(tmp_path_factory):
+    project = generate.generate_project(tmp_path_factory.mktemp("toc") / "project", 100, seed=7).root
+    site = project.parent / "site"
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site
+
+
+def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
+    html = (generated_site / "share/2026/index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<h3 id="(a-[0-9a-f]{8})"', html)
+    months = re.findall(r'<h2 id="(m-\d{4}-\d{2})"', html)
+    assert len(entries) + len(months) > TOC_MAX_LINKS
+    toc_html = html[html.index('class="md-nav md-nav--secondary"'):]
+    toc_html = toc_html[: toc_html.index("</nav>")]
+    assert [f"#{m}" for m in months] == re.findall(r'href="(#m-[^"]+)"', toc_html)
+    assert "#a-" not in toc_html
+    assert all(f'id="{anchor}"' in html for anchor in entries)  # the entries themselves are all there
