@@ -6,7 +6,9 @@ package next to this file, which knows nothing about MkDocs:
 - ``on_files``: parse every source once into the catalog, report problems,
   add the generated pages (tags, archive, notes index).
 - ``on_page_markdown``: give source pages (share lists, series, notes) and
-  the home page their rendered body.
+  the home page their rendered body; let generated pages' template HTML
+  skip the Markdown conversion.
+- ``on_page_content``: put that HTML back; let the page's markdown go.
 - ``on_page_context``: point edit links of generated pages at their source;
   shorten very long tables of contents.
 - ``on_post_page``: drop the theme's indentation from the HTML.
@@ -36,7 +38,8 @@ from mkdocs.structure.pages import Page
 from llminfra.catalog import Catalog, build_catalog
 from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
 from llminfra.layout import SiteLayout
-from llminfra.output import compact_html, compact_search_index, limit_toc
+from llminfra.output import compact_html, compact_search_index, limit_toc, release_markdown
+from llminfra.prerendered import body_anchor_ids, restore_body, stash_body
 from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
@@ -99,7 +102,20 @@ def on_page_read_source(*, page, config):
 def on_page_markdown(markdown, *, page, config, files):
     state = _require_state()
     _escape_page_meta(page)
+    generated = state.generated.get(page.file.src_uri)
+    if generated is not None:
+        return stash_body(markdown, generated.body)
     return state.renderer.page_markdown(page.file.src_uri, markdown)
+
+
+def on_page_content(html, *, page, config, files):
+    generated = _require_state().generated.get(page.file.src_uri)
+    if generated is not None and generated.body:
+        html = restore_body(html, generated.body)
+        page.present_anchor_ids |= body_anchor_ids(generated.body)
+        generated.body = ""
+    release_markdown(page)
+    return html
 
 
 def on_env(env, *, config, files):
@@ -242,3 +258,4 @@ def _add_generated_file(files, config, page: GeneratedPage) -> None:
         log.warning(f"docs/{page.src_uri}: this page is generated at build time; remove the file from docs/")
         files.remove(existing)
     files.append(File.generated(config, page.src_uri, content=page.markdown))
+    page.markdown = ""  # the File holds it until MkDocs reads it

@@ -73,3 +73,29 @@ def built_site(tmp_path_factory) -> BuiltSite:
     result = run_mkdocs_build(ROOT, site)
     assert result.returncode == 0, result.stderr[-4000:]
     return BuiltSite(site, result.stderr)
+
+
+HOSTILE = ROOT / "tests/fixtures/hostile"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """Every hostile fixture (tests/fixtures/hostile) built into one site, non-strict.
+
+    Share-list and note cases are one file each; the series cases are
+    concatenated into the one series page. Returns (site dir, build log, project).
+    """
+    base = tmp_path_factory.mktemp("hostile")
+    project = copy_project(base / "project", with_content=False)
+    docs = project / "docs"
+    for kind in ("share", "notes"):
+        (docs / kind).mkdir()
+        for case in sorted((HOSTILE / kind).glob("*.md")):
+            shutil.copy2(case, docs / kind / case.name)
+    (docs / "series").mkdir()
+    series = "# 系列\n\n" + "".join(case.read_text(encoding="utf-8")
+                                     for case in sorted((HOSTILE / "series").glob("*.md")))
+    (docs / "series/index.md").write_text(series, encoding="utf-8")
+    result = run_mkdocs_build(project, base / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return base / "site", result.stderr, project

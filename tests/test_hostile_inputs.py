@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import ROOT
 
 from llminfra.catalog import build_catalog
 from llminfra.layout import SiteLayout
@@ -140,25 +140,6 @@ def test_an_entry_of_one_megabyte_is_parsed_whole(tmp_path):
 # -- all cases built into one site ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hostile")
-    project = copy_project(base / "project", with_content=False)
-    docs = project / "docs"
-    (docs / "share").mkdir()
-    (docs / "notes").mkdir()
-    (docs / "series").mkdir()
-    for name in SHARE_CASES:
-        shutil.copy2(HOSTILE / "share" / f"{name}.md", docs / "share" / f"{name}.md")
-    for name in NOTE_CASES:
-        shutil.copy2(HOSTILE / "notes" / f"{name}.md", docs / "notes" / f"{name}.md")
-    series = "# 系列\n\n" + "".join(read_case("series", name) for name in SERIES_CASES)
-    (docs / "series/index.md").write_text(series, encoding="utf-8")
-    result = run_mkdocs_build(project, base / "site", strict=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return base / "site", result.stderr, project
-
-
 def content_of(text: str) -> str:
     """The page content from its title on: the theme's own buttons come before it."""
     article = text[text.index("<article"): text.index("</article>")]
@@ -251,27 +232,3 @@ def test_outbound_links_in_contributor_content_get_noopener(hostile_site):
     assert links and all('rel="noopener noreferrer"' in link for link in links)
     assert "Foo_%28bar%29" in fragment
 
-
-@pytest.mark.browser
-def test_no_script_runs_on_any_hostile_page_in_a_real_browser(hostile_site):
-    from browser_support import chromium_path, serve_directory
-    from playwright.sync_api import sync_playwright
-
-    site, _, _ = hostile_site
-    pages = [f"share/{name}/" for name in SHARE_CASES] + [f"notes/{name}/" for name in NOTE_CASES]
-    pages += ["series/", "tags/", "archive/", ""]
-    pages += [f"tags/{p.parent.name}/" for p in (site / "tags").glob("*/index.html")]
-    dialogs: list[str] = []
-    with serve_directory(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = browser.new_page()
-        page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
-        for path in pages:
-            page.goto(base + path, wait_until="load")
-            # Focus and hover everything focusable, as a reader's clicks and taps would.
-            page.evaluate("document.querySelectorAll('a, button, input, [tabindex]').forEach(e => { e.focus(); "
-                          "e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); })")
-        page.wait_for_timeout(300)
-        browser.close()
-    assert dialogs == []
-    assert len(pages) > 50

@@ -1,4 +1,4 @@
-"""Keeping the built site small as it grows: table of contents, HTML and search index.
+"""Keeping the built site (and the build) small as it grows: table of contents, HTML, search index, memory.
 
 Plain Python on the objects MkDocs hands to the hooks (a page's table of
 contents is a list of items with ``children``), so nothing here imports MkDocs.
@@ -87,3 +87,14 @@ def compact_search_index(path: Path) -> tuple[int, int] | None:
     encoded = text.encode("utf-8")
     path.write_bytes(encoded)
     return len(raw), len(encoded)
+
+
+def release_markdown(page) -> None:
+    """Let a converted page's markdown go (MkDocs keeps every page until the end of the build).
+
+    The title stays: MkDocs only needs ``markdown`` not to be ``None`` for it.
+    In-memory (generated) files give up their copy as well.
+    """
+    page.markdown = ""
+    if getattr(page.file, "generated_by", None) and page.file.abs_src_path is None:
+        page.file.content_string = ""

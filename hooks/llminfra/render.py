@@ -47,6 +47,7 @@ class GeneratedPage:
     markdown: str
     edit_path: str | None = None  # project-relative source of the content, for edit links
     edit_line: int | None = None
+    body: str = ""  # the template HTML below the title (the end of ``markdown``)
 
 
 @dataclass
@@ -297,7 +298,7 @@ class SiteRenderer:
         front = yaml.safe_dump({**meta, "search": {"exclude": True}}, allow_unicode=True, sort_keys=False)
         body = self._render(template, src, **context)
         text = f"---\n{front}---\n\n# {escape_markdown(meta['title'])}\n\n{body}\n"
-        return GeneratedPage(src, text, *edit)
+        return GeneratedPage(src, text, *edit, body=body)
 
     def _template_path(self, template: str) -> str:
         return f"{self.options.templates_path.rstrip('/')}/{template}"
