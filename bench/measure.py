@@ -159,14 +159,17 @@ class ServeRebuild:
     visible_rebuilds: list[float]  # edit -> the served page shows the new entry
 
 
-def measure_serve_rebuild(project: Path, edits: int = 3, timeout: float = 600) -> ServeRebuild:
-    """Start ``mkdocs serve``, then time the rebuild after each of ``edits`` share-list edits."""
+def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, timeout: float = 600) -> ServeRebuild:
+    """Start ``mkdocs serve`` (``--dirty``: rebuild changed pages only), then time the rebuild after each edit.
+
+    Each edit adds an entry at the top of the newest share list.
+    """
     share = max((project / "docs" / "share").glob("[0-9]*.md"))
     original = share.read_text(encoding="utf-8")
     port = free_port()
     url = f"http://127.0.0.1:{port}/share/{share.stem}/"
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                                "-f", str(project / "mkdocs.yml")], cwd=project, env=build_env(),
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
+    process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in process.stdout],

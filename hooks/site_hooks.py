@@ -3,15 +3,18 @@
 Each event is a thin dispatcher; the work happens in the ``llminfra``
 package next to this file, which knows nothing about MkDocs:
 
+- ``on_startup``: under ``mkdocs serve --dirty``, remember rendered pages
+  between rebuilds so that only changed ones are rebuilt.
 - ``on_files``: parse every source once into the catalog, report problems,
   add the generated pages (tags, archive, notes index).
 - ``on_page_markdown``: give source pages (share lists, series, notes) and
-  the home page their rendered body; let generated pages' template HTML
-  skip the Markdown conversion.
-- ``on_page_content``: put that HTML back; let the page's markdown go.
-- ``on_page_context``: point edit links of generated pages at their source;
-  shorten very long tables of contents.
-- ``on_post_page``: drop the theme's indentation from the HTML.
+  the home page their rendered body.
+- ``on_page_content``: let the page's markdown go.
+- ``on_page_context``: point edit links of generated pages at their source
+  and render their template HTML, which skipped the Markdown conversion
+  (``llminfra.prerendered``); shorten very long tables of contents.
+- ``on_post_page``: drop the theme's indentation from the HTML; let the
+  page's HTML go once written.
 - ``on_env``: let every template announce the feeds.
 - ``on_post_build``: write the feeds and the podcast into the built site;
   rewrite the search index without ``\\uXXXX`` escapes.
@@ -32,14 +35,16 @@ from pathlib import Path
 # executes this module.
 import markdown as python_markdown
 from mkdocs.structure.files import File
+from mkdocs.utils.meta import get_data as split_front_matter
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
 from llminfra.catalog import Catalog, build_catalog
 from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
+from llminfra.incremental import ServeCache, mark_for_rebuild
 from llminfra.layout import SiteLayout
 from llminfra.output import compact_html, compact_search_index, limit_toc, release_markdown
-from llminfra.prerendered import body_anchor_ids, restore_body, stash_body
+from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
@@ -57,6 +62,13 @@ class BuildState:
 
 
 _state: BuildState | None = None
+# Under `mkdocs serve --dirty` only: what the previous rebuild rendered.
+_serve_cache: ServeCache | None = None
+
+
+def on_startup(*, command, dirty):
+    global _serve_cache
+    _serve_cache = ServeCache() if command == "serve" and dirty else None
 
 
 def on_config(config):
@@ -80,6 +92,8 @@ def on_files(files, *, config):
     for page in state.renderer.generated_pages():
         _add_generated_file(files, config, page)
         state.generated[page.src_uri] = page
+    if _serve_cache is not None:
+        _mark_rewritten_pages(files, state.renderer, _serve_cache)
     state.timings["pages"] = time.perf_counter() - started
     return files
 
@@ -102,18 +116,15 @@ def on_page_read_source(*, page, config):
 def on_page_markdown(markdown, *, page, config, files):
     state = _require_state()
     _escape_page_meta(page)
-    generated = state.generated.get(page.file.src_uri)
-    if generated is not None:
-        return stash_body(markdown, generated.body)
-    return state.renderer.page_markdown(page.file.src_uri, markdown)
+    if page.file.src_uri in state.generated:
+        return markdown
+    started = time.perf_counter()
+    markdown = state.renderer.page_markdown(page.file.src_uri, markdown)
+    state.timings["sources"] = state.timings.get("sources", 0.0) + time.perf_counter() - started
+    return markdown
 
 
 def on_page_content(html, *, page, config, files):
-    generated = _require_state().generated.get(page.file.src_uri)
-    if generated is not None and generated.body:
-        html = restore_body(html, generated.body)
-        page.present_anchor_ids |= body_anchor_ids(generated.body)
-        generated.body = ""
     release_markdown(page)
     return html
 
@@ -130,6 +141,10 @@ def on_page_context(context, *, page, config, nav):
     if generated is not None:
         edit_path = generated.edit_path
         page.edit_url = state.renderer.source_url(edit_path, generated.edit_line) if edit_path else None
+        if has_marker(page.content):
+            body = generated.render_body()
+            page.content = restore_body(page.content, body)
+            page.present_anchor_ids |= body_anchor_ids(body)
     # After the search plugin (hooks run after plugins), which reads the full
     # table of contents to title its sections.
     limit_toc(page.toc)
@@ -137,6 +152,7 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_page(output, *, page, config):
+    page.content = ""  # written: MkDocs would keep every page's HTML until the end of the build
     return compact_html(output)
 
 
@@ -147,6 +163,8 @@ def on_post_build(*, config):
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
     state.timings["feeds"] = time.perf_counter() - started
+    state.timings["pages"] += state.renderer.generated_seconds  # bodies rendered as pages were written
+    state.renderer.release_caches()
     started = time.perf_counter()
     # After the search plugin's on_post_build (hooks run after plugins).
     compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
@@ -257,5 +275,18 @@ def _add_generated_file(files, config, page: GeneratedPage) -> None:
     if existing is not None and not existing.generated_by:
         log.warning(f"docs/{page.src_uri}: this page is generated at build time; remove the file from docs/")
         files.remove(existing)
-    files.append(File.generated(config, page.src_uri, content=page.markdown))
-    page.markdown = ""  # the File holds it until MkDocs reads it
+    if _serve_cache is not None:  # a file on disk, newer than the built page only if the markdown changed
+        files.append(File.generated(config, page.src_uri,
+                                    abs_src_path=_serve_cache.generated_file(page.src_uri, page.markdown)))
+    else:  # the body is rendered when the page is written (on_page_context)
+        files.append(File.generated(config, page.src_uri, content=marked_markdown(page.head)))
+
+
+def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> None:
+    """Docs pages whose rendered body changed though their file did not: rebuild them in a dirty build."""
+    for file in files.documentation_pages():
+        if file.generated_by:
+            continue
+        body, _ = split_front_matter(file.content_string)
+        if cache.body_changed(file.src_uri, renderer.page_markdown(file.src_uri, body)):
+            mark_for_rebuild(file.abs_dest_path)

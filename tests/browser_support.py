@@ -110,21 +110,3 @@ def serve_directory(directory: Path, rebase_sitemap: bool = True):
         server.shutdown()
         server.server_close()
 
-
-# -- a tiny, valid MP3 for audio tests -----------------------------------------
-
-# MPEG-1 Layer III, 32 kbit/s, 32 kHz, mono, no CRC: every frame is exactly
-# 144 * 32000 / 32000 = 144 bytes and holds 1152 samples (36 ms).
-_MP3_FRAME_HEADER = bytes([0xFF, 0xFB, 0x18, 0xC0])
-_MP3_FRAME_BYTES = 144
-_MP3_FRAME_SECONDS = 1152 / 32000
-
-
-def silent_mp3(seconds: float) -> bytes:
-    """Silence as MPEG audio frames: all-zero side info and main data decode to zero samples.
-
-    Deterministic, so tests need neither an encoder nor a fixture file.
-    """
-    frames = max(1, round(seconds / _MP3_FRAME_SECONDS))
-    frame = _MP3_FRAME_HEADER + bytes(_MP3_FRAME_BYTES - len(_MP3_FRAME_HEADER))
-    return frame * frames

@@ -54,30 +54,15 @@
   // unlocks it only 100 ms after a result is chosen. When the result's page
   // is already there (same page, or a fast connection), the jump to the entry
   // happens while the page is locked and is lost: the reader lands at the
-  // top of the page. So unlock as soon as a result is chosen (Material's own
-  // delayed unlock then finds nothing to restore) and, while the closing
-  // search overlay still resizes the viewport, keep the entry in place.
-  var pendingAnchor = null;
-
+  // top of the page. Unlock as soon as a result is chosen; Material's own
+  // delayed unlock then finds nothing to restore. (llminfra.css keeps the
+  // closing search overlay from widening the unlocked page meanwhile.)
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.md-search-result__link");
-    if (!link || !document.body.hasAttribute("data-md-scrolllock")) return;
+    if (!event.target.closest || !event.target.closest("a.md-search-result__link")) return;
+    if (!document.body.hasAttribute("data-md-scrolllock")) return;
     document.body.removeAttribute("data-md-scrolllock");
     document.body.style.top = "";
-    var hash = new URL(link.href).hash;
-    pendingAnchor = hash ? decodeURIComponent(hash.slice(1)) : null;
   }, true);
-
-  window.addEventListener("resize", function () {
-    if (!pendingAnchor || decodeURIComponent(window.location.hash.slice(1)) !== pendingAnchor) return;
-    var target = document.getElementById(pendingAnchor);
-    if (target) target.scrollIntoView();
-  });
-
-  ["touchstart", "wheel", "keydown"].forEach(function (type) {
-    // The reader has taken over: stop holding the entry in place.
-    window.addEventListener(type, function () { pendingAnchor = null; }, { passive: true, capture: true });
-  });
 
   // The search index separates Chinese words with U+200B (zero-width space)
   // so they can be found inside sentences; result titles and teasers must

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,22 @@ CHART_MONTHS = 36
 
 @dataclass
 class GeneratedPage:
+    """A page made from the catalog: front matter and title, then template HTML.
+
+    The HTML is rendered when asked for (``render_body``), so a build can
+    render each page just before MkDocs writes it instead of holding every
+    page at once.
+    """
+
     src_uri: str  # docs-relative, e.g. tags/vllm/index.md
-    markdown: str
+    head: str  # front matter and the ``# title`` line
     edit_path: str | None = None  # project-relative source of the content, for edit links
     edit_line: int | None = None
-    body: str = ""  # the template HTML below the title (the end of ``markdown``)
+    render_body: Callable[[], str] = lambda: ""
+
+    @property
+    def markdown(self) -> str:
+        return f"{self.head}{self.render_body()}\n"
 
 
 @dataclass
@@ -83,6 +95,7 @@ class SiteRenderer:
         # Listings show each entry on ~10 pages: its HTML is rendered once per
         # (entry, folder depth, variant). Relative links repeat as well.
         self._listing_items: dict[tuple, Markup] = {}
+        self.generated_seconds = 0.0  # spent rendering generated pages' bodies
         self._relative_links: dict[tuple[str, str], str] = {}
 
     # -- helpers for templates -------------------------------------------
@@ -288,17 +301,25 @@ class SiteRenderer:
             pages.extend(self._tag_pages(tag))
         for month in self.catalog.months:
             pages.append(self._month_page(month))
-        # The listings are done: let the cached HTML go before MkDocs converts the pages.
+        return pages
+
+    def release_caches(self) -> None:
+        """Let the listings' cached HTML go once every page is rendered."""
         self._listing_items.clear()
         self._relative_links.clear()
-        return pages
 
     def _page(self, src: str, meta: dict, template: str, edit: tuple[str | None, int | None] = (None, None),
               **context) -> GeneratedPage:
         front = yaml.safe_dump({**meta, "search": {"exclude": True}}, allow_unicode=True, sort_keys=False)
-        body = self._render(template, src, **context)
-        text = f"---\n{front}---\n\n# {escape_markdown(meta['title'])}\n\n{body}\n"
-        return GeneratedPage(src, text, *edit, body=body)
+        head = f"---\n{front}---\n\n# {escape_markdown(meta['title'])}\n\n"
+
+        def render_body() -> str:
+            started = time.perf_counter()
+            body = self._render(template, src, **context)
+            self.generated_seconds += time.perf_counter() - started
+            return body
+
+        return GeneratedPage(src, head, *edit, render_body=render_body)
 
     def _template_path(self, template: str) -> str:
         return f"{self.options.templates_path.rstrip('/')}/{template}"

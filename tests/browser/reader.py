@@ -130,6 +130,7 @@ class Reader:
         else:
             self.page.locator(SEARCH_INPUT).click()
         expect(self.page.locator(SEARCH_INPUT)).to_be_focused()
+        self.page.wait_for_function("() => document.getElementById('__search').checked")
 
     def type_query(self, query: str) -> None:
         """Latin letters as key presses; Chinese as one committed word, as an input method delivers it."""

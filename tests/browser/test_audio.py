@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import serve_directory, silent_mp3
-from conftest import copy_project, run_mkdocs_build
+from browser_support import serve_directory
+from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.model import SourceKind
 from llminfra.urls import month_page, page_url
 
 pytestmark = pytest.mark.browser
 
+# About one second of MPEG-1 Layer III silence (see make_silence.py next to it). MP3 frames stand
+# alone, so repeating the file makes a longer valid clip: long enough to still be playing when the
+# second player starts.
+SILENCE = ROOT / "tests/fixtures/audio/silence.mp3"
+CLIP_REPEATS = 5
 AUDIO_FILE = re.compile(r"\.(mp3|m4a|aac|ogg|oga|wav|webm)(\?|$)", re.IGNORECASE)
 SHARE_WITH_LOCAL_AUDIO = """# 好文分享
 
@@ -75,7 +80,7 @@ def audio_site(tmp_path_factory):
     project = copy_project(work / "project", with_content=False)
     (project / "docs/audio").mkdir()
     for name in ("first", "second"):
-        (project / f"docs/audio/{name}.mp3").write_bytes(silent_mp3(seconds=4.0))
+        (project / f"docs/audio/{name}.mp3").write_bytes(SILENCE.read_bytes() * CLIP_REPEATS)
     (project / "docs/share").mkdir()
     (project / "docs/share/index.md").write_text(SHARE_WITH_LOCAL_AUDIO, encoding="utf-8")
     result = run_mkdocs_build(project, work / "site")
@@ -102,6 +107,8 @@ def test_local_audio_loads_only_when_played_and_then_plays(open_reader, audio_si
     reader.open("share/")
     players = reader.page.locator("audio")
     assert players.count() == 2
+    # As wide as the text column (the theme would shrink the figure around it): room to seek.
+    assert players.first.bounding_box()["width"] >= 400
     reader.page.wait_for_load_state("networkidle")
     assert audio_requests(reader) == []
 
@@ -126,5 +133,5 @@ def test_starting_one_player_pauses_the_other(open_reader, audio_site):
     wait_until_playing(reader, 1)
     first = players.nth(0).evaluate("p => ({paused: p.paused, ended: p.ended, time: p.currentTime})")
     assert first["paused"] and not first["ended"], first
-    assert 0 < first["time"] < 4.0
+    assert 0 < first["time"] < CLIP_REPEATS
     reader.assert_clean()

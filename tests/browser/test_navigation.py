@@ -126,7 +126,7 @@ def test_instant_navigation_fetches_the_search_index_once_per_visit(reader, cata
         if path:
             reader.wait_for_path(path)
         else:
-            page.wait_for_url(lambda url: site_path(url, reader.base) != before)
+            page.wait_for_url(lambda url, before=before: site_path(url, reader.base) != before)
         page.wait_for_load_state("networkidle")
         visited.append(reader.path)
     assert len(set(visited)) >= 5, visited

@@ -59,13 +59,27 @@ def test_menu_drawer_opens_and_leads_somewhere(phone_reader):
     phone_reader.assert_clean()
 
 
-def test_search_opens_and_finds_on_a_phone(phone_reader, catalog):
+@pytest.mark.parametrize("start", ["", "share/"], ids=["from-home", "from-the-entry-page"])
+def test_search_opens_finds_and_lands_on_the_entry_on_a_phone(phone_reader, catalog, start):
+    """Material locks scrolling while search is open on phones; the chosen entry must still be on screen."""
     entry = next(e for e in catalog.entries if "面向昇腾处理器" in e.title)
-    phone_reader.open("")
+    phone_reader.open(start)
     expect(phone_reader.page.locator("label.md-header__button[for='__search']")).to_be_visible()
     hits = phone_reader.search("昇腾")
     hit = next(h for h in hits if h.anchor == entry.anchor)
     phone_reader.follow(hit)
     assert phone_reader.path == page_url(entry.page)
+    phone_reader.page.wait_for_selector(f"[id='{entry.anchor}']", state="attached")
     phone_reader.expect_entry_shown(entry.anchor)
+    assert phone_reader.page.evaluate("() => document.documentElement.scrollWidth") <= 375
     phone_reader.assert_clean()
+
+
+def test_phone_listing_keeps_link_arrows_on_the_line_and_hides_keyboard_hints(phone_reader):
+    phone_reader.open("archive/2025-09/")
+    # "原文 ↗" must not break between the word and its arrow.
+    line_counts = phone_reader.page.locator(".llm-item__out").evaluate_all(
+        "links => links.map(link => link.getClientRects().length)")
+    assert line_counts and set(line_counts) == {1}, line_counts
+    phone_reader.open("")
+    expect(phone_reader.page.locator(".llm-hint")).to_be_hidden()  # no keyboard on a touch screen

@@ -88,18 +88,24 @@ def test_a_pasted_query_searches_without_any_key_press(reader, catalog):
 def test_keyboard_slash_and_s_open_search_and_arrows_pick_a_result(reader):
     page = reader.page
     search_box = page.locator(SEARCH_INPUT)
+    search_open = "() => document.getElementById('__search').checked"
     reader.open("")
     for key in ("/", "s"):
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         page.keyboard.press(key)
         expect(search_box).to_be_focused()
-        assert search_box.input_value() == "", f"{key!r} was typed into the box instead of opening it"
+        page.wait_for_function(search_open)
+        assert search_box.input_value() == "", f"{key!r} was typed into the box instead of opening search"
         if key == "/":
             page.keyboard.press("Escape")
+            page.wait_for_function(f"() => !({search_open})()")
+            expect(search_box).not_to_be_focused()
 
     reader.type_query("TileLang")
     hits = reader.search_results()
     page.keyboard.press("ArrowDown")
+    selected = page.locator(".md-search-result__list a.md-search-result__link:focus")
+    expect(selected).to_have_count(1)
     page.keyboard.press("Enter")
     reader.wait_for_path(hits[0].path)
     reader.assert_clean()
