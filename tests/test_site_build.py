@@ -256,3 +256,15 @@ def test_tag_and_month_pages_stay_out_of_the_navigation(built_site):
     assert 'href="../tags/"' in navigation and 'href="../archive/"' in navigation
     assert not re.search(r'href="\.\./tags/[^"]+/"', navigation)
     assert not re.search(r'href="\.\./archive/\d{4}-\d{2}/"', navigation)
+
+
+def test_month_pages_name_their_neighbours_in_chinese(built_site):
+    html = built_site.page("archive/2025-11/")
+    assert 'rel="prev" href="../2025-09/">← 2025 年 9 月</a>' in html
+    assert 'rel="next" href="../2026-04/">2026 年 4 月 →</a>' in html
+
+
+def test_search_segmenter_keeps_short_words_findable_inside_longer_ones(catalog):
+    words = catalog.taxonomy.segmenter_words()
+    assert "昇腾" in words and "并行" in words
+    assert not [w for w in words if any(o != w and len(o) >= 2 and o in w for o in words)]

@@ -88,6 +88,7 @@ class SiteRenderer:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["compact"] = _compact
+        self.env.filters["month_label"] = _month_label
         self._series = catalog.by_kind(SourceKind.SERIES)
         self._series_index = {id(e): i for i, e in enumerate(self._series)}
         self.duplicate_of = {id(dup): kept for dup, kept in catalog.duplicates}
@@ -483,6 +484,11 @@ def _root_relative(root: str, url: str) -> str:
     path, _, fragment = url.partition("#")
     target = quote(root + path, safe="/.-_~%") or "./"
     return f"{target}#{fragment}" if fragment else target
+
+
+def _month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{int(year)} 年 {int(month)} 月"
 
 
 def _compact(text: str) -> str:

@@ -139,13 +139,19 @@ class Taxonomy:
     # -- search -----------------------------------------------------------
 
     def segmenter_words(self) -> list[str]:
-        """Chinese words the search segmenter should keep whole."""
-        words = set(self.search_terms)
+        """Chinese words the search segmenter should keep whole.
+
+        A word made longer by another listed word (张量并行 ⊃ 并行, 国产昇腾 ⊃
+        昇腾) is left out: jieba would index it as one token, and a search for
+        the shorter word would no longer find it. Searching the long word
+        still works, because Material splits queries along the indexed tokens.
+        """
+        words = {w for w in self.search_terms if CJK.search(w)}
         for info in self.tags.values():
             for word in [info.name, *info.aliases, *info.keywords]:
-                if CJK.search(word):
-                    words.add(word)
-        return sorted(words)
+                if CJK.search(word) and not SEPARATORS.search(word.strip()):
+                    words.add(word.strip())
+        return sorted(w for w in words if not any(o != w and len(o) >= 2 and o in w for o in words))
 
 
 def _keyword_pattern(keywords) -> re.Pattern:
