@@ -173,10 +173,12 @@ class ContentWriter:
         target = self.rng.randint(low, high)
         closing = self.rng.choice(CLOSINGS)
         parts = [self.sentence(k) for k in keywords]
-        while sum(map(len, parts)) + len(closing) < target:
-            parts.append(self.sentence())
-        self.rng.shuffle(parts)
-        text = "".join(parts) + closing
+        others: list[str] = []
+        while sum(map(len, parts + others)) + len(closing) < target:
+            others.append(self.sentence())
+        self.rng.shuffle(others)
+        # The sentences with the keywords come first: cutting the text to length never drops a tag.
+        text = "".join(parts + others) + closing
         if len(text) > high:
             text = text[: high - 1] + "。"
         return text
@@ -194,7 +196,8 @@ class ContentWriter:
             biz = "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(14)) + "=="
             sn = "".join(self.rng.choice(hexchars) for _ in range(32))
             chksm = "".join(self.rng.choice(hexchars) for _ in range(96))
-            srcid = f"{self.rng.randint(1000, 1231)}" + "".join(self.rng.choice(string.ascii_letters) for _ in range(20))
+            srcid = f"{self.rng.randint(1000, 1231)}" + "".join(
+                self.rng.choice(string.ascii_letters) for _ in range(20))
             share = "".join(self.rng.choice(hexchars) for _ in range(32))
             return (f"https://mp.weixin.qq.com/s?__biz={biz}&mid={self.rng.randint(2247480000, 2651299999)}"
                     f"&idx={self.rng.randint(1, 4)}&sn={sn}&chksm={chksm}&mpshare=1&scene=1&srcid={srcid}"
@@ -210,7 +213,8 @@ class ContentWriter:
     def audio_block(self, month_key: str) -> list[str]:
         name = "".join(self.rng.choice(string.ascii_letters) for _ in range(10))
         return ["<audio controls>",
-                f'  <source src="https://github.com/DongminWu/LLM-Infra-sys/raw/refs/heads/main/{month_key}/{name}.mp3" '
+                "  <source src=\"https://github.com/DongminWu/LLM-Infra-sys/raw/refs/heads/main/"
+                f'{month_key}/{name}.mp3" '
                 'type="audio/mp3">',
                 "</audio>"]
 
@@ -270,7 +274,7 @@ class ContentWriter:
         for number in range(1, count + 1):
             day += dt.timedelta(days=self.rng.randint(1, 5))
             slug = f"{number:04d}-" + self.rng.choice(["intro", "gpu", "cuda", "serving", "rag", "agent", "ops"])
-            link = self.unique_link(lambda: f"https://quant67.com/post/llm-infra/{slug}/{slug}.html")
+            link = self.unique_link(lambda slug=slug: f"https://quant67.com/post/llm-infra/{slug}/{slug}.html")
             tags = " ".join("#" + t.slug for t in self.zipf_tags(4, 10))
             categories = " · ".join(self.rng.sample(CATEGORIES, 2))
             lines += [f"## [【大模型基础设施工程】{number:04d}：{self.title()}]({link})",
@@ -296,8 +300,9 @@ class ContentWriter:
     def note(self, day: dt.date, author: str, items: int) -> str:
         title = f"工程筛选 · {day.isoformat()} · {author}"
         topics = "、".join(self.rng.sample(TERMS, 3))
-        lines = ["---", f"title: {title}", f"date: {day.isoformat()}", f'time: "{self.rng.randint(8, 22):02d}:{self.rng.randint(0, 59):02d}"',
-                 f"author: {author}", f"description: {author} 对 {topics} 相关资料的工程筛选，保留 {items} 条条目。", "---", "",
+        clock = f"{self.rng.randint(8, 22):02d}:{self.rng.randint(0, 59):02d}"
+        lines = ["---", f"title: {title}", f"date: {day.isoformat()}", f'time: "{clock}"', f"author: {author}",
+                 f"description: {author} 对 {topics} 相关资料的工程筛选，保留 {items} 条条目。", "---", "",
                  f"# 📋 {title}", "", f"**主题**：{topics}", "",
                  "**本次筛选原则**：真实环境、命令、错误、源码、性能数据、可复现步骤", "",
                  "## 🔴 丢弃条目（含理由）", "", "| 条目 | 丢弃理由 |", "|---|---|"]
@@ -306,10 +311,11 @@ class ContentWriter:
         lines += ["", "## ✅ 保留条目（高工程价值）", ""]
         for number in range(1, items + 1):
             site = self.rng.choice(SOURCES_SITES)
-            link = self.unique_link(lambda: f"https://{site}/{self.rng.randint(10**6, 10**9)}")
+            link = self.unique_link(lambda site=site: f"https://{site}/{self.rng.randint(10**6, 10**9)}")
             tags = " ".join("#" + t.slug for t in self.zipf_tags(3, 8))
             lines += [f"### {number}. {self.title()}", "",
-                      f"- **来源**：<{link}>", f"- **作者**：{self.rng.choice(AUTHORS)}", "- **可信度**：官方工程博客", "",
+                      f"- **来源**：<{link}>", f"- **作者**：{self.rng.choice(AUTHORS)}",
+                      "- **可信度**：官方工程博客", "",
                       "**核心工程内容**：", ""]
             lines += [f"- {self.sentence()}" for _ in range(self.rng.randint(2, 4))]
             lines += ["", "**保留理由**：", "", self.summary([], 60, 120), "", f"**标签**：{tags}", ""]

@@ -46,6 +46,7 @@ class BuildRun:
 
 def run_build(config: Path, site: Path, strict: bool = True) -> BuildRun:
     """``mkdocs build`` of ``config`` into ``site``; raises with the log tail if it fails."""
+    config, site = config.resolve(), site.resolve()
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), "-d", str(site)]
     if strict:
         command.append("--strict")
@@ -159,21 +160,30 @@ class ServeRebuild:
     visible_rebuilds: list[float]  # edit -> the served page shows the new entry
 
 
-def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, timeout: float = 600) -> ServeRebuild:
+def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, timeout: float = 600,
+                          log_file: Path | None = None) -> ServeRebuild:
     """Start ``mkdocs serve`` (``--dirty``: rebuild changed pages only), then time the rebuild after each edit.
 
     Each edit adds an entry at the top of the newest share list.
     """
+    project = project.resolve()
     share = max((project / "docs" / "share").glob("[0-9]*.md"))
     original = share.read_text(encoding="utf-8")
     port = free_port()
     url = f"http://127.0.0.1:{port}/share/{share.stem}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
     process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in process.stdout],
-                     daemon=True).start()
+    log: list[str] = []
+
+    def read() -> None:
+        for raw in process.stdout:
+            line = raw.decode("utf-8", errors="replace")
+            log.append(line)
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
     started = time.perf_counter()
     try:
         _wait_for_log(lines, "Serving on", started + timeout)
@@ -186,11 +196,17 @@ def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, ti
             edited = time.perf_counter()
             share.write_text(_with_new_entry(share.read_text(encoding="utf-8"), title, number), encoding="utf-8")
             visible = _wait_for_page(url, title, edited + timeout) - edited
-            built = _wait_for_log(lines, "Documentation built", edited + timeout) - edited
+            # The log line follows the written page: a short wait, and no figure rather than a hang.
+            try:
+                built = _wait_for_log(lines, "Documentation built", time.perf_counter() + 60) - edited
+            except TimeoutError:
+                built = float("nan")
             log_times.append(built)
             visible_times.append(visible)
         return ServeRebuild(first, log_times, visible_times)
     finally:
+        if log_file is not None:
+            log_file.write_text("".join(log), encoding="utf-8")
         process.terminate()
         try:
             process.wait(timeout=20)

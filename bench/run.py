@@ -102,12 +102,15 @@ def bench_size(size: int, args) -> dict:
           f"({site.largest_html_bytes / 1024:.0f} KB); search index {site.search_index_gzip_bytes / 1024:.0f} KB "
           f"gzip vs reference {reference.search_index_gzip_bytes / 1024:.0f} KB", flush=True)
     if size == SERVE_SIZE and not args.no_serve:
-        serve = measure.measure_serve_rebuild(project, edits=args.serve_edits)
-        result["serve"] = {"first_build": serve.first_build, "log_rebuilds": serve.log_rebuilds,
+        for key, dirty in (("serve_dirty", True), ("serve", False)):
+            serve = measure.measure_serve_rebuild(project, edits=args.serve_edits, dirty=dirty,
+                                                  log_file=base / f"{key}.log")
+            result[key] = {"first_build": serve.first_build, "log_rebuilds": serve.log_rebuilds,
                            "visible_rebuilds": serve.visible_rebuilds,
                            "median_log_rebuild": statistics.median(serve.log_rebuilds),
                            "median_visible_rebuild": statistics.median(serve.visible_rebuilds)}
-        print(f"  serve: rebuilds {['%.2f' % t for t in serve.visible_rebuilds]} s", flush=True)
+            print(f"  mkdocs serve{' --dirty' if dirty else ''}: rebuilds "
+                  f"{['%.2f' % t for t in serve.visible_rebuilds]} s", flush=True)
     if size == max(int(s) for s in args.sizes.split(",")):
         home = measure._html_home_load(base / "site") if args.no_browser else measure.measure_home_load(base / "site")
         result["home"] = dataclasses.asdict(home)
@@ -129,9 +132,11 @@ def summarise(runs: list[measure.BuildRun]) -> dict:
 
 def machine() -> dict:
     import os
+    from importlib.metadata import version
 
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.platform(),
-            "load_average": list(os.getloadavg())}
+            "load_average": list(os.getloadavg()),
+            "packages": {name: version(name) for name in ("mkdocs", "mkdocs-material", "jieba", "markdown")}}
 
 
 if __name__ == "__main__":

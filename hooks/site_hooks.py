@@ -35,17 +35,17 @@ from pathlib import Path
 # executes this module.
 import markdown as python_markdown
 from mkdocs.structure.files import File
-from mkdocs.utils.meta import get_data as split_front_matter
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.catalog import Catalog, build_catalog
 from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
 from llminfra.incremental import ServeCache, mark_for_rebuild
 from llminfra.layout import SiteLayout
-from llminfra.output import compact_html, compact_search_index, limit_toc, release_markdown
-from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
+from llminfra.output import compact_html, compact_search_index, limit_toc, release_markdown, trim_nav_sections
 from llminfra.podcast import measure_local_audio, write_podcast
+from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
 
@@ -102,6 +102,9 @@ def on_nav(nav, *, config, files):
     # awesome-pages only finds files that exist in docs/; generated pages it
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
     _link_generated_pages(nav, files, _require_state().generated)
+    # Each page carries its whole section of the navigation: keep long sections short.
+    trim_nav_sections(nav.items)
+    _chain_pages(nav)
     return nav
 
 
@@ -152,8 +155,12 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_page(output, *, page, config):
+    state = _require_state()
     page.content = ""  # written: MkDocs would keep every page's HTML until the end of the build
-    return compact_html(output)
+    started = time.perf_counter()
+    output = compact_html(output)
+    state.timings["html"] = state.timings.get("html", 0.0) + time.perf_counter() - started
+    return output
 
 
 def on_post_build(*, config):
@@ -258,6 +265,10 @@ def _link_generated_pages(nav, files, generated: dict) -> None:
                 visit(item.children, item)
 
     visit(nav.items, None)
+
+
+def _chain_pages(nav) -> None:
+    """The navigation's page list and previous/next links, after the hooks changed it."""
     nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
     for previous, following in zip(nav.pages, nav.pages[1:]):
         previous.next_page, following.previous_page = following, previous
@@ -287,6 +298,8 @@ def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> N
     for file in files.documentation_pages():
         if file.generated_by:
             continue
-        body, _ = split_front_matter(file.content_string)
+        # A source page's body comes from the catalog (which also copes with bad bytes in the file).
+        is_source = renderer.catalog.source_for(file.src_uri) is not None
+        body = "" if is_source else split_front_matter(file.content_string)[0]
         if cache.body_changed(file.src_uri, renderer.page_markdown(file.src_uri, body)):
             mark_for_rebuild(file.abs_dest_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -109,3 +110,34 @@ def test_command_line_refuses_to_overwrite_the_project():
     result = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(ROOT), "export", str(ROOT / "docs")],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "overwrite" in result.stdout
+
+
+def article(html: str) -> str:
+    """The page content from its title on (the edit button before it differs: hooks point it at the source)."""
+    body = html[html.index("<h1"): html.index("</article>")]
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body))
+
+
+@pytest.mark.parametrize("page", ["tags/index.html", "tags/vllm/index.html", "archive/index.html",
+                                  "archive/2025-09/index.html", "notes/index.html"])
+def test_generated_pages_read_the_same_with_and_without_hooks(exported, built_site, page):
+    # The hooked build writes generated bodies without Markdown (llminfra.prerendered);
+    # plain MkDocs converts the exported markdown. The articles must not differ.
+    _, _, site, _ = exported
+    hooked = article((built_site.path / page).read_text(encoding="utf-8"))
+    plain = article((site / page).read_text(encoding="utf-8"))
+    assert hooked == plain
+
+
+def test_search_index_rewrite_keeps_material_s_index_data(exported, tmp_path):
+    # The plain build's index is Material's own (ASCII escapes); the hooks rewrite theirs with UTF-8.
+    from llminfra.output import compact_search_index
+
+    _, _, site, _ = exported
+    material = (site / "search" / "search_index.json").read_bytes()
+    assert b"\\u" in material
+    copy = tmp_path / "search_index.json"
+    copy.write_bytes(material)
+    before, after = compact_search_index(copy)
+    assert before == len(material) and after < 0.8 * before
+    assert json.loads(copy.read_bytes()) == json.loads(material)

@@ -102,3 +102,40 @@ def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
     assert [f"#{m}" for m in months] == re.findall(r'href="(#m-[^"]+)"', toc_html)
     assert "#a-" not in toc_html
     assert all(f'id="{anchor}"' in html for anchor in entries)  # the entries themselves are all there
+
+
+def test_long_tags_list_one_line_per_entry_and_short_tags_full_items(generated_site):
+    from llminfra.render import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
+
+    assert tag_page_size(TAG_PAGE_SIZE) == TAG_PAGE_SIZE and tag_page_size(TAG_PAGE_SIZE + 1) == TAG_LINES_PAGE_SIZE
+    assert tag_page_count(0) == 1 and tag_page_count(TAG_PAGE_SIZE + 1) == 1
+    assert tag_page_count(TAG_LINES_PAGE_SIZE * 2 + 1) == 3
+    counts = {}
+    for page in (generated_site / "tags").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        total = int(re.search(r"共 (\d+) 个条目", html).group(1))
+        counts[page.parent.name] = total
+        items = html.count('<li class="llm-item ')
+        lines = html.count("llm-item--line")
+        if total > TAG_PAGE_SIZE:
+            assert lines == items == min(total, TAG_LINES_PAGE_SIZE), page
+            assert "llm-item__excerpt" not in html
+        else:
+            assert lines == 0 and items == total, page
+    assert max(counts.values()) > TAG_PAGE_SIZE >= min(counts.values())
+
+
+def test_long_nav_sections_keep_their_index_and_last_pages():
+    from types import SimpleNamespace as Item
+
+    from llminfra.output import NAV_SECTION_LIMIT, trim_nav_sections
+
+    index = Item(title="index", is_index=True)
+    notes = [Item(title=f"note {n:03d}", is_index=False) for n in range(NAV_SECTION_LIMIT + 5)]
+    short = [Item(title="a", is_index=False), Item(title="b", is_index=False)]
+    nav = [Item(title="home", is_index=True), Item(title="notes", children=[index, *notes]),
+           Item(title="series", children=list(short))]
+    left_out = trim_nav_sections(nav)
+    assert nav[1].children == [index, *notes[-NAV_SECTION_LIMIT:]]
+    assert left_out == notes[:5]
+    assert nav[2].children == short

@@ -148,10 +148,10 @@ def export_site(root: Path, out: Path, config_name: str = "mkdocs.yml") -> Expor
             continue
         target.write_text(front_matter + page_body, encoding="utf-8")
         report.rendered.append(src_uri)
-    for src_uri, markdown in generated.items():
+    for src_uri, text in generated.items():
         target = out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         report.generated.append(src_uri)
     return report
 

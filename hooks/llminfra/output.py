@@ -15,6 +15,11 @@ from pathlib import Path
 # level (the months of a share list); beyond it even there, it is left out.
 TOC_MAX_LINKS = 60
 
+# The theme writes the current page's whole section of the navigation into
+# every page (navigation.prune drops the other sections): a section of n pages
+# costs n² in total. Longer sections keep their index and their last pages.
+NAV_SECTION_LIMIT = 30
+
 # Whitespace the theme's templates indent with: a line break and what follows it.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+")
 # Elements whose whitespace is content.
@@ -54,6 +59,26 @@ def _set_items(toc, items: list) -> None:
         toc[:] = items
     else:  # MkDocs' TableOfContents keeps its items in ``items``
         toc.items = items
+
+
+def trim_nav_sections(items, limit: int = NAV_SECTION_LIMIT) -> list:
+    """Keep at most ``limit`` pages (plus the index page) in each section, the last ones; returns those left out.
+
+    Sections list their files by name, and dated names (notes, yearly share
+    lists) put the newest last; the section's index page lists them all.
+    """
+    left_out = []
+    for item in items:
+        children = getattr(item, "children", None)
+        if not children:
+            continue
+        left_out += trim_nav_sections(children, limit)
+        index = children[:1] if getattr(children[0], "is_index", False) else []
+        rest = children[len(index):]
+        if len(rest) > limit:
+            left_out += rest[:-limit]
+            children[:] = index + rest[-limit:]
+    return left_out
 
 
 def compact_html(html: str) -> str:

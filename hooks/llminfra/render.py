@@ -8,6 +8,7 @@ be exported and built without the hooks (``python -m llminfra export``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -33,7 +34,7 @@ HOME_PAGE = "index.md"
 TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
 # Longer tags list one line per entry (no excerpt, no tag chips), this many a
 # page: a tag on most of 10,000 entries stays a few dozen small pages.
-TAG_LINES_PAGE_SIZE = 200
+TAG_LINES_PAGE_SIZE = 400
 # The start of raw HTML (a tag, comment or declaration), but not an autolink
 # such as <https://…> or <name@example.com>, which markdown handles safely.
 RAW_HTML = re.compile(r"<(?!(?:https?|ftp)://[^<>\s]*>)(?![\w.+-]+@[\w.-]+>)[A-Za-z!/?]")
@@ -80,15 +81,7 @@ class SiteRenderer:
     def __init__(self, catalog: Catalog, templates_dir: Path, options: RenderOptions | None = None):
         self.catalog = catalog
         self.options = options or RenderOptions()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        self.env.filters["compact"] = _compact
-        self.env.filters["month_label"] = _month_label
+        self.env = template_environment(str(templates_dir))
         self._series = catalog.by_kind(SourceKind.SERIES)
         self._series_index = {id(e): i for i, e in enumerate(self._series)}
         self.duplicate_of = {id(dup): kept for dup, kept in catalog.duplicates}
@@ -142,8 +135,10 @@ class SiteRenderer:
             if line:
                 html = macros.entry_line(entry, entry_link)
             else:
-                html = macros.entry_item(entry, entry_link, lambda slug: _root_relative(root, self.url_of(tag_page(slug))),
-                                         self._tag_name, show_excerpt=excerpt)
+                def tag_link(slug: str) -> str:
+                    return _root_relative(root, self.url_of(tag_page(slug)))
+
+                html = macros.entry_item(entry, entry_link, tag_link, self._tag_name, show_excerpt=excerpt)
             self._listing_items[key] = html
         return html
 
@@ -468,6 +463,25 @@ def _month_chart(months: list[MonthIndex]) -> dict:
         h = max(2, round(height * len(month.entries) / peak))
         bars.append({"month": month, "x": i * (width + gap), "y": height - h, "w": width, "h": h})
     return {"bars": bars, "width": max(1, len(ordered) * (width + gap) - gap), "height": height, "peak": peak}
+
+
+@functools.lru_cache(maxsize=8)
+def template_environment(templates_dir: str) -> jinja2.Environment:
+    """One Jinja environment per templates folder for the whole process.
+
+    ``mkdocs serve`` rebuilds reuse it and so its compiled templates; it
+    still reloads a template whose file changed.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["compact"] = _compact
+    env.filters["month_label"] = _month_label
+    return env
 
 
 def tag_page_size(total: int) -> int:

@@ -19,6 +19,8 @@ SEPARATORS = re.compile(r"[\s\-_.·/・]+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 FALLBACK_TAG = "uncategorized"
+# libyaml's loader when PyYAML has it: the taxonomy is read on every build and serve rebuild.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def tag_key(name: str) -> str:
@@ -75,8 +77,8 @@ class Taxonomy:
 
     @classmethod
     def from_yaml(cls, text: str, path: str = "data/taxonomy.yml") -> "Taxonomy":
-        data = yaml.compose(text)
-        raw = yaml.safe_load(text) or {}
+        data = yaml.compose(text, Loader=_YAML_LOADER)
+        raw = yaml.load(text, Loader=_YAML_LOADER) or {}
         lines = _key_lines(data)
         tags: dict[str, TagInfo] = {}
         for slug, spec in (raw.get("tags") or {}).items():
