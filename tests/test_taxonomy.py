@@ -64,6 +64,7 @@ def test_keywords_match_ascii_at_word_boundaries_and_chinese_as_substrings():
     assert taxonomy.keyword_tags("让RAG学会思考") == ["rag"]
     assert taxonomy.keyword_tags("storage and GraphRAG") == []
     assert taxonomy.keyword_tags("PD 分离与 kv cache") == ["pd-disaggregation", "kv-cache"]
+    assert taxonomy.keyword_tags("KVcache池化与KV  Cache") == ["kv-cache"]  # spaces in keywords are optional
 
 
 def test_a_spelling_claimed_by_two_tags_is_reported():

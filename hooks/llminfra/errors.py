@@ -25,10 +25,3 @@ class SourceProblem:
             text += f" ({self.hint})"
         return text
 
-
-class SourceError(Exception):
-    """Raised where a caller asked for a single source to be valid."""
-
-    def __init__(self, problem: SourceProblem):
-        super().__init__(str(problem))
-        self.problem = problem

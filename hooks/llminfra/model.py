@@ -110,11 +110,6 @@ class Entry:
             return (0, 0, -1, -self.position)
         return (self.date.year, self.date.month, self.date.day or 0, -self.position)
 
-    @property
-    def identity(self) -> str:
-        """What makes two entries the same article."""
-        return self.link or f"{self.kind.value}:{self.title}:{self.summary[:200]}"
-
 
 def short_hash(text: str, length: int = 8) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]

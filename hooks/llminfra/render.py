@@ -479,7 +479,6 @@ def template_environment(templates_dir: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["compact"] = _compact
     env.filters["month_label"] = _month_label
     return env
 
@@ -503,10 +502,6 @@ def _root_relative(root: str, url: str) -> str:
 def _month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{int(year)} 年 {int(month)} 月"
-
-
-def _compact(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 MARKDOWN_SPECIALS = set("\\`*_[]{}()#+-.!")

@@ -77,9 +77,14 @@ class Taxonomy:
 
     @classmethod
     def from_yaml(cls, text: str, path: str = "data/taxonomy.yml") -> "Taxonomy":
-        data = yaml.compose(text, Loader=_YAML_LOADER)
-        raw = yaml.load(text, Loader=_YAML_LOADER) or {}
-        lines = _key_lines(data)
+        # One pass over the YAML: the node tree gives line numbers, then the data.
+        loader = _YAML_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            raw = (loader.construct_document(node) if node is not None else None) or {}
+        finally:
+            loader.dispose()
+        lines = _key_lines(node)
         tags: dict[str, TagInfo] = {}
         for slug, spec in (raw.get("tags") or {}).items():
             spec = spec or {}
@@ -119,7 +124,11 @@ class Taxonomy:
                 owners.setdefault(folded, []).append(slug)
         if not owners:
             return None, {}
-        return _keyword_pattern(owners), owners
+        # Found text is looked up without its spaces: "KV cache" also matches "KVcache".
+        by_squeezed: dict[str, list[str]] = {}
+        for keyword, slugs in owners.items():
+            by_squeezed.setdefault(_squeeze(keyword), []).extend(slugs)
+        return _keyword_pattern(owners), by_squeezed
 
     def keyword_tags(self, text: str) -> list[str]:
         """Tags whose keywords occur in ``text``, in order of first occurrence."""
@@ -128,15 +137,9 @@ class Taxonomy:
         folded = unicodedata.normalize("NFKC", text).casefold()
         found: dict[str, None] = {}
         for match in self._keyword_pattern.finditer(folded):
-            keyword = re.sub(r"\s+", " ", match.group(0))
-            for slug in self._keyword_tags.get(keyword) or self._owners_loose(keyword):
+            for slug in self._keyword_tags[_squeeze(match.group(0))]:
                 found.setdefault(slug, None)
         return list(found)
-
-    def _owners_loose(self, matched: str) -> list[str]:
-        # A keyword with a space also matches without it ("KV cache" / "KVcache").
-        squeezed = matched.replace(" ", "")
-        return [s for k, owners in self._keyword_tags.items() if k.replace(" ", "") == squeezed for s in owners]
 
     # -- search -----------------------------------------------------------
 
@@ -154,6 +157,10 @@ class Taxonomy:
                 if CJK.search(word) and not SEPARATORS.search(word.strip()):
                     words.add(word.strip())
         return sorted(w for w in words if not any(o != w and len(o) >= 2 and o in w for o in words))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _keyword_pattern(keywords) -> re.Pattern:
