@@ -112,6 +112,9 @@ def on_page_read_source(*, page, config):
     # Source pages are read (and their encoding problems reported) by the
     # catalog; MkDocs would stop the build on a stray invalid byte.
     state = _require_state()
+    generated = state.generated.get(page.file.src_uri)
+    if generated is not None and generated.is_markdown:  # an older part of a long source file
+        return generated.markdown
     source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
     return source.text.raw if source is not None else None
 
@@ -289,6 +292,8 @@ def _add_generated_file(files, config, page: GeneratedPage) -> None:
     if _serve_cache is not None:  # a file on disk, newer than the built page only if the markdown changed
         files.append(File.generated(config, page.src_uri,
                                     abs_src_path=_serve_cache.generated_file(page.src_uri, page.markdown)))
+    elif page.is_markdown:  # the markdown is rendered when MkDocs reads the page (on_page_read_source)
+        files.append(File.generated(config, page.src_uri, content=page.head))
     else:  # the body is rendered when the page is written (on_page_context)
         files.append(File.generated(config, page.src_uri, content=marked_markdown(page.head)))
 

@@ -342,8 +342,9 @@ def test_the_added_entry_builds(tmp_path, capsys):
     assert code == 0
     result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
-    html = (tmp_path / "site/archive/2025-12/index.html").read_text(encoding="utf-8")
-    assert "新文章：vLLM 的调度器" in html
+    html = (tmp_path / "site/archive/2025/index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="m-2025-12"'):]
+    assert "新文章：vLLM 的调度器" in section[: section.index("</ol>")]
 
 
 # -- tags ---------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_tag_pages_edit_their_line_in_the_taxonomy(built_site, catalog):
 
 @pytest.mark.parametrize("url_path, template", [
     ("archive/", "archive-index.html"),
-    ("archive/2025-09/", "month.html"),
+    ("archive/2025/", "year.html"),
     ("notes/", "notes-index.html"),
 ])
 def test_pages_assembled_from_every_source_edit_their_template(built_site, url_path, template):
@@ -107,9 +107,9 @@ def test_pages_assembled_from_every_source_edit_their_template(built_site, url_p
     assert (ROOT / "overrides/llminfra" / template).is_file()
 
 
-def test_every_month_page_has_an_edit_link(built_site, catalog):
-    for month in catalog.months:
-        assert edit_button(built_site, f"archive/{month.key}/") == f"{BLOB}overrides/llminfra/month.html"
+def test_every_year_of_the_month_archive_has_an_edit_link(built_site, catalog):
+    for year in {month.year for month in catalog.months}:
+        assert edit_button(built_site, f"archive/{year}/") == f"{BLOB}overrides/llminfra/year.html"
 
 
 def test_no_source_links_without_a_github_repository(catalog):

@@ -119,7 +119,7 @@ def article(html: str) -> str:
 
 
 @pytest.mark.parametrize("page", ["tags/index.html", "tags/vllm/index.html", "archive/index.html",
-                                  "archive/2025-09/index.html", "notes/index.html"])
+                                  "archive/2025/index.html", "notes/index.html"])
 def test_generated_pages_read_the_same_with_and_without_hooks(exported, built_site, page):
     # The hooked build writes generated bodies without Markdown (llminfra.prerendered);
     # plain MkDocs converts the exported markdown. The articles must not differ.

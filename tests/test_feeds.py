@@ -16,6 +16,7 @@ from conftest import ROOT, copy_project, run_mkdocs_build
 from llminfra.catalog import build_catalog
 from llminfra.feeds import (
     DEFAULT_LIMIT,
+    DEFAULT_TAG_LIMIT,
     FeedOptions,
     absolute_url,
     entry_datetime,
@@ -129,7 +130,7 @@ def test_json_feed_follows_json_feed_1_1(built_site, catalog, options):
 def test_every_tag_has_a_feed_with_exactly_its_entries(built_site, catalog, options):
     for tag in catalog.tags.values():
         parsed = parse(built_site.path / tag_feed_path(tag.slug))
-        expected = [options.entry_url(e) for e in tag.entries[:DEFAULT_LIMIT]]
+        expected = [options.entry_url(e) for e in tag.entries[:DEFAULT_TAG_LIMIT]]
         assert [item.id for item in parsed.entries] == expected, tag.slug
         assert parsed.feed.link == SITE_URL + f"tags/{tag.slug}/"
         assert tag.name in parsed.feed.title
@@ -183,13 +184,25 @@ def test_month_entries_are_dated_on_the_1st_in_list_order_day_entries_at_noon_ut
 def test_feed_limit_comes_from_settings_and_is_validated():
     assert FeedOptions.from_settings(None, site_url=SITE_URL, site_name="s").limit == DEFAULT_LIMIT
     assert FeedOptions.from_settings({"limit": 0}, site_url=SITE_URL, site_name="s").limit == 0
-    for bad in (-1, "50", 2.5, True):
-        with pytest.raises(ValueError, match="extra.feeds.limit"):
-            FeedOptions.from_settings({"limit": bad}, site_url=SITE_URL, site_name="s")
+    assert FeedOptions.from_settings({"tag_limit": 5}, site_url=SITE_URL, site_name="s").tag_limit == 5
+    assert FeedOptions.from_settings(None, site_url=SITE_URL, site_name="s").tag_limit == DEFAULT_TAG_LIMIT
+    for key in ("limit", "tag_limit"):
+        for bad in (-1, "50", 2.5, True):
+            with pytest.raises(ValueError, match=f"extra.feeds.{key} "):
+                FeedOptions.from_settings({key: bad}, site_url=SITE_URL, site_name="s")
+
+
+def test_tag_feeds_hold_the_newest_tag_limit_entries(catalog, tmp_path):
+    options = FeedOptions(site_url="https://example.org/", site_name="s", limit=50, tag_limit=3)
+    write_feeds(catalog, options, tmp_path)
+    vllm = parse(tmp_path / tag_feed_path("vllm"))
+    assert len(catalog.tags["vllm"].entries) > 3
+    assert [e.id for e in vllm.entries] == [options.entry_url(e) for e in catalog.tags["vllm"].entries[:3]]
+    assert len(parse(tmp_path / "feeds/feed.xml").entries) == min(50, len(catalog.entries))
 
 
 def test_limit_zero_writes_the_whole_archive(catalog, tmp_path):
-    options = FeedOptions(site_url="https://example.org/base/", site_name="s", limit=0)
+    options = FeedOptions(site_url="https://example.org/base/", site_name="s", limit=0, tag_limit=0)
     write_feeds(catalog, options, tmp_path)
     assert len(parse(tmp_path / "feeds/feed.xml").entries) == len(catalog.entries)
     assert len(parse(tmp_path / "feeds/atom.xml").entries) == len(catalog.entries)

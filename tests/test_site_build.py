@@ -42,9 +42,14 @@ def test_entries_show_metadata_line_tag_chips_and_outbound_link(built_site):
     html = built_site.page("share/")
     block = html[html.index('id="a-'):]
     block = block[: block.index("</div>")]
-    assert "2025 年 11 月" in block and "好文分享" in block
-    assert 'class="llm-tag" href="../tags/' in block
-    assert 'rel="noopener noreferrer"' in block and "chksm" not in html
+    # A share entry's heading links to the article; its month's heading, just above, gives the date.
+    assert re.match(r'id="a-[0-9a-f]{8}"><a href="https://mp\.weixin\.qq\.com/[^"]+" rel="noopener noreferrer">', block)
+    assert '<span class="llm-tags"><a href="../tags/' in block and "llm-entry-meta__line" not in block
+    assert "chksm" not in html
+    series = built_site.page("series/")
+    block = series[series.index('id="s-'):]
+    block = block[: block.index("</div>")]
+    assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', block) and "系列文章" in block and "第 1 篇" in block
 
 
 def test_vllm_tag_page_lists_entries_from_all_three_sources(built_site):
@@ -72,10 +77,12 @@ def test_tags_index_has_counts_and_every_tag_page_exists(built_site, catalog):
 
 
 def test_month_archive_lists_the_21_share_entries_of_september_2025(built_site):
-    html = built_site.page("archive/2025-09/")
-    assert html.count('class="llm-item llm-item--share"') == 21
-    assert 'href="../2026-04/"' not in html  # only adjacent months are linked
-    assert 'rel="next" href="../2025-11/"' in html
+    html = built_site.page("archive/2025/")
+    september = html[html.index('<h2 id="m-2025-09"'):]
+    september = september[: september.index("</ol>")]
+    assert september.count('class="llm-item llm-item--share"') == 21
+    assert 'href="#m-2025-09"' in html and 'href="#m-2025-11"' in html  # the year's months, at the top
+    assert '<a rel="next" href="../2026/">2026 年 →</a>' in html and '<a rel="prev"' not in html  # adjacent years
 
 
 def test_archive_index_has_per_month_counts_and_a_chart(built_site, catalog):
@@ -108,11 +115,11 @@ def test_series_entries_link_to_previous_and_next_in_series_order(built_site, ca
 
 
 def test_tag_and_month_pages_have_title_and_description_meta(built_site):
-    for page in ("tags/vllm/", "archive/2025-09/"):
+    for page in ("tags/vllm/", "archive/2025/"):
         html = built_site.page(page)
         assert re.search(r'<meta name="description" content="[^"]{10,}"', html)
     assert "<title>标签：vLLM" in built_site.page("tags/vllm/")
-    assert "<title>2025 年 9 月" in built_site.page("archive/2025-09/")
+    assert "<title>2025 年 -" in built_site.page("archive/2025/")
 
 
 def search_index(built_site) -> dict:
@@ -258,10 +265,12 @@ def test_tag_and_month_pages_stay_out_of_the_navigation(built_site):
     assert not re.search(r'href="\.\./archive/\d{4}-\d{2}/"', navigation)
 
 
-def test_month_pages_name_their_neighbours_in_chinese(built_site):
-    html = built_site.page("archive/2025-11/")
-    assert 'rel="prev" href="../2025-09/">← 2025 年 9 月</a>' in html
-    assert 'rel="next" href="../2026-04/">2026 年 4 月 →</a>' in html
+def test_archive_years_name_their_neighbours_and_months_in_chinese(built_site):
+    html = built_site.page("archive/2026/")
+    assert 'rel="prev" href="../2025/">← 2025 年</a>' in html
+    assert '<h2 id="m-2026-04">2026 年 4 月 <span class="llm-count">' in html
+    index = built_site.page("archive/")
+    assert '<a href="2025/#m-2025-11">2025 年 11 月</a>' in index and '<a href="2025/">2025 年</a>' in index
 
 
 def test_search_segmenter_keeps_short_words_findable_inside_longer_ones(catalog):

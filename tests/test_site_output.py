@@ -11,6 +11,7 @@ from conftest import ROOT, run_mkdocs_build
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from llminfra.output import TOC_MAX_LINKS, compact_html, compact_search_index, limit_toc, toc_link_count
+from llminfra.render import LISTING_TAG_CHIPS
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
@@ -93,18 +94,23 @@ def generated_site(tmp_path_factory):
 
 
 def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
-    html = (generated_site / "share/2026/index.html").read_text(encoding="utf-8")
-    entries = re.findall(r'<h3 id="(a-[0-9a-f]{8})"', html)
-    months = re.findall(r'<h2 id="(m-\d{4}-\d{2})"', html)
-    assert len(entries) + len(months) > TOC_MAX_LINKS
-    toc_html = html[html.index('class="md-nav md-nav--secondary"'):]
-    toc_html = toc_html[: toc_html.index("</nav>")]
-    assert [f"#{m}" for m in months] == re.findall(r'href="(#m-[^"]+)"', toc_html)
-    assert "#a-" not in toc_html
-    assert all(f'id="{anchor}"' in html for anchor in entries)  # the entries themselves are all there
+    checked = 0
+    for page in sorted((generated_site / "share").glob("**/index.html")):
+        html = page.read_text(encoding="utf-8")
+        entries = re.findall(r'<h3 id="(a-[0-9a-f]{8})"', html)
+        months = re.findall(r'<h2 id="(m-\d{4}-\d{2})"', html)
+        if len(entries) + len(months) <= TOC_MAX_LINKS:
+            continue
+        checked += 1
+        toc_html = html[html.index('class="md-nav md-nav--secondary"'):]
+        toc_html = toc_html[: toc_html.index("</nav>")]
+        assert [f"#{m}" for m in months] == re.findall(r'href="(#m-[^"]+)"', toc_html)
+        assert "#a-" not in toc_html
+        assert all(f'id="{anchor}"' in html for anchor in entries)  # the entries themselves are all there
+    assert checked
 
 
-def test_long_tags_list_one_line_per_entry_and_short_tags_full_items(generated_site):
+def test_long_tags_list_one_line_per_entry_under_years_and_short_tags_full_items(generated_site):
     from llminfra.render import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
 
     assert tag_page_size(TAG_PAGE_SIZE) == TAG_PAGE_SIZE and tag_page_size(TAG_PAGE_SIZE + 1) == TAG_LINES_PAGE_SIZE
@@ -116,12 +122,19 @@ def test_long_tags_list_one_line_per_entry_and_short_tags_full_items(generated_s
         total = int(re.search(r"共 (\d+) 个条目", html).group(1))
         counts[page.parent.name] = total
         items = html.count('<li class="llm-item ')
-        lines = html.count("llm-item--line")
+        blocks = re.findall(r'<ul class="llm-lines">(.*?)</ul>', html, re.S)
+        lines = sum(block.count("<li>") for block in blocks)
         if total > TAG_PAGE_SIZE:
-            assert lines == items == min(total, TAG_LINES_PAGE_SIZE), page
+            assert items == 0 and lines == min(total, TAG_LINES_PAGE_SIZE), page
+            years = re.findall(r'<h2 class="llm-group">(\d{4}) 年</h2>', html)
+            assert len(years) == len(blocks) and years == sorted(years, reverse=True), page
             assert "llm-item__excerpt" not in html
         else:
             assert lines == 0 and items == total, page
+            # The first few tags of each entry, and how many more its own page shows.
+            for item in re.findall(r'<li class="llm-item .*?</li>', html, re.S):
+                chips = re.search(r'<span class="llm-tags">(.*?)</span>', item).group(1)
+                assert chips.count("<a ") <= LISTING_TAG_CHIPS + 1
     assert max(counts.values()) > TAG_PAGE_SIZE >= min(counts.values())
 
 

@@ -7,6 +7,7 @@ go back to the files.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from .errors import SourceProblem
 from .layout import SiteLayout
 from .model import Entry, SourceKind
+from .parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from .sources.document import ParsedSource
 from .sources.notes import NoteParser
 from .sources.series import SeriesIndexParser
@@ -65,6 +67,8 @@ class Catalog:
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)  # (duplicate, kept entry)
     tags: dict[str, TagIndex] = field(default_factory=dict)
     months: list[MonthIndex] = field(default_factory=list)  # newest first
+    # Each source's parts (pages), oldest first; a short source is one part, its own page.
+    parts: dict[str, list[SourcePart]] = field(default_factory=dict)
     unknown_tags: dict[str, list[Entry]] = field(default_factory=dict)
     untagged: list[Entry] = field(default_factory=list)  # got no tag from keywords
     timings: dict[str, float] = field(default_factory=dict)
@@ -77,7 +81,20 @@ class Catalog:
         return [e for e in self.entries if e.kind is kind]
 
     def source_for(self, page: str) -> ParsedSource | None:
-        return next((s for s in self.sources if s.page == page), None)
+        return self._sources_by_page.get(page)
+
+    @functools.cached_property
+    def _sources_by_page(self) -> dict[str, ParsedSource]:
+        return {source.page: source for source in self.sources}
+
+    def top_part(self, source: ParsedSource) -> SourcePart:
+        """The part shown on the source's own page."""
+        return next(part for part in self.parts[source.page] if part.is_top)
+
+    @property
+    def older_parts(self) -> list[SourcePart]:
+        """Parts on pages of their own (generated), every source's, oldest first."""
+        return [part for parts in self.parts.values() for part in parts if not part.is_top]
 
     @property
     def errors(self) -> list[SourceProblem]:
@@ -101,7 +118,7 @@ def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
 
 
 def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
-                  sources: list[ParsedSource] | None = None) -> Catalog:
+                  sources: list[ParsedSource] | None = None, part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
     started = time.perf_counter()
     taxonomy = taxonomy or read_taxonomy(layout)
     if sources is None:
@@ -114,6 +131,8 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     _check_anchors(entries, problems)
     _check_local_audio(layout, entries, problems)
     catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
+    # After the anchor check, which is per source file: parts move entries to other pages.
+    catalog.parts = {source.page: split_source(source, part_limits) for source in sources}
     _assign_tags(catalog)
     _index_tags(catalog)
     _index_months(catalog)

@@ -40,6 +40,8 @@ PODCAST_RSS = "feeds/podcast.xml"
 PODCAST_ARTWORK = "feeds/podcast.png"
 FEED_PATHS = {"rss": SITE_RSS, "atom": SITE_ATOM, "json": SITE_JSON, "podcast": PODCAST_RSS}
 DEFAULT_LIMIT = 50
+# A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
+DEFAULT_TAG_LIMIT = 20
 # The 订阅 page is hand-written; these comments in it are replaced by feed addresses.
 SUBSCRIBE_PAGE = "subscribe.md"
 SUBSCRIBE_MARKER = re.compile(r"<!--\s*llminfra:subscribe\s+(site|podcast|tags)\s*-->")
@@ -92,19 +94,23 @@ class FeedOptions:
     site_name: str
     site_description: str = ""
     author: str = ""
-    limit: int = DEFAULT_LIMIT  # items per site/tag feed; 0 = every entry
+    limit: int = DEFAULT_LIMIT  # items of the site feeds; 0 = every entry
+    tag_limit: int = DEFAULT_TAG_LIMIT  # items per tag feed; 0 = every entry
     use_directory_urls: bool = True
 
     @classmethod
     def from_settings(cls, settings: dict | None, **fields) -> "FeedOptions":
         """Options from ``extra.feeds`` in mkdocs.yml plus the site's own fields."""
         settings = settings or {}
-        limit = settings.get("limit", DEFAULT_LIMIT)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise ValueError(f"extra.feeds.limit must be a whole number >= 0 (0 = every entry), got {limit!r}")
+        limits = {}
+        for key, default in (("limit", DEFAULT_LIMIT), ("tag_limit", DEFAULT_TAG_LIMIT)):
+            value = settings.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"extra.feeds.{key} must be a whole number >= 0 (0 = every entry), got {value!r}")
+            limits[key] = value
         if settings.get("author"):
             fields["author"] = str(settings["author"])
-        return cls(limit=limit, **fields)
+        return cls(**limits, **fields)
 
     @property
     def author_name(self) -> str:
@@ -125,8 +131,9 @@ class FeedOptions:
         """The article itself; entries without a known link use their place on the site."""
         return entry.link or self.entry_url(entry)
 
-    def newest(self, entries: list[Entry]) -> list[Entry]:
-        return entries[: self.limit] if self.limit else entries
+    def newest(self, entries: list[Entry], limit: int | None = None) -> list[Entry]:
+        limit = self.limit if limit is None else limit
+        return entries[:limit] if limit else entries
 
 
 def entry_datetime(entry: Entry) -> datetime:
@@ -234,8 +241,8 @@ class FeedWriter:
         options = self.options
         path = tag_feed_path(tag.slug)
         description = tag.description or f"「{tag.name}」标签下的条目，按时间从新到旧。"
-        xml = self.rss(options.newest(tag.entries), f"{options.site_name} · 标签：{tag.name}", description,
-                       options.page(tag_page(tag.slug)), options.url(path))
+        xml = self.rss(options.newest(tag.entries, options.tag_limit), f"{options.site_name} · 标签：{tag.name}",
+                       description, options.page(tag_page(tag.slug)), options.url(path))
         return _write(site_dir / path, xml)
 
     def _generator(self, entries: list[Entry], title: str, description: str, home: str, self_url: str) -> FeedGenerator:

@@ -13,7 +13,7 @@ from pathlib import Path
 # A page's table of contents is written twice (sidebar and, for small screens,
 # inside the navigation drawer). Beyond this many links it only lists the top
 # level (the months of a share list); beyond it even there, it is left out.
-TOC_MAX_LINKS = 60
+TOC_MAX_LINKS = 30
 
 # The theme writes the current page's whole section of the navigation into
 # every page (navigation.prune drops the other sections): a section of n pages

@@ -25,8 +25,8 @@ from .artwork import podcast_artwork_png
 from .catalog import Catalog
 from .feeds import GENERATOR, LANGUAGE, PODCAST_ARTWORK, PODCAST_RSS, FeedOptions, entry_datetime, feed_updated
 from .model import AudioClip, Entry
+from .urls import listen_page
 
-LISTEN_PAGE = "listen/index.md"  # the 收听 page, also the podcast's home
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 # Podcasting 2.0: the channel GUID is a UUIDv5 of the feed URL without scheme.
@@ -165,7 +165,7 @@ def episode_description(options: FeedOptions, episode: Episode) -> str:
 def podcast_feed(catalog: Catalog, options: FeedOptions) -> bytes:
     episodes = audio_episodes(catalog)
     feed_url = options.url(PODCAST_RSS)
-    home = options.page(LISTEN_PAGE)
+    home = options.page(listen_page())  # the 收听 page is the podcast's home
     title = f"{options.site_name} · 音频摘要"
     description = "阅读站条目的音频摘要：每集讲一篇文章的要点，按时间从新到旧；节目说明附文字摘要、原文和本站条目链接。"
     artwork = options.url(PODCAST_ARTWORK)

@@ -8,6 +8,7 @@ be exported and built without the hooks (``python -m llminfra export``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -25,21 +26,27 @@ from markupsafe import Markup
 from .catalog import Catalog, MonthIndex, TagIndex
 from .feeds import FEED_PATHS, SUBSCRIBE_MARKER, SUBSCRIBE_PAGE, absolute_url, tag_feed_path
 from .model import Entry, SourceKind
-from .podcast import LISTEN_PAGE, audio_episodes, format_duration
+from .parts import SourcePart
+from .podcast import audio_episodes, format_duration
 from .safe_html import SafeLinksExtension, sanitize_html
 from .sources.document import LineEdit, ParsedSource
-from .urls import month_page, page_url, relative_url, tag_page
+from .urls import listen_page, month_location, page_url, relative_url, tag_page, year_page
 
 HOME_PAGE = "index.md"
 TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
-# Longer tags list one line per entry (no excerpt, no tag chips), this many a
-# page: a tag on most of 10,000 entries stays a few dozen small pages.
-TAG_LINES_PAGE_SIZE = 400
+# Longer tags list one line per entry under year headings (no excerpt, no tag
+# chips), this many a page: a tag on most of 10,000 entries stays a few small pages.
+TAG_LINES_PAGE_SIZE = 1000
 # The start of raw HTML (a tag, comment or declaration), but not an autolink
 # such as <https://…> or <name@example.com>, which markdown handles safely.
 RAW_HTML = re.compile(r"<(?!(?:https?|ftp)://[^<>\s]*>)(?![\w.+-]+@[\w.-]+>)[A-Za-z!/?]")
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 HOME_LATEST = 12
+LISTING_TAG_CHIPS = 4  # tags shown with an entry in listings; its own page shows them all
+LISTEN_PAGE_SIZE = 100  # episodes per page of 收听
+# The month archive has a page per year. A year with up to this many entries lists them with their
+# excerpts; a busier one lists one line per entry (a page stays well under 300 KB either way).
+YEAR_FULL_ITEMS = 150
 CHART_MONTHS = 36
 
 
@@ -57,6 +64,9 @@ class GeneratedPage:
     edit_path: str | None = None  # project-relative source of the content, for edit links
     edit_line: int | None = None
     render_body: Callable[[], str] = lambda: ""
+    # False: the body is template HTML, spliced in after the Markdown conversion (llminfra.prerendered).
+    # True: the body is markdown for MkDocs to convert (the older parts of long source files).
+    is_markdown: bool = False
 
     @property
     def markdown(self) -> str:
@@ -91,6 +101,9 @@ class SiteRenderer:
         self._listing_items: dict[tuple, Markup] = {}
         self.generated_seconds = 0.0  # spent rendering generated pages' bodies
         self._relative_links: dict[tuple[str, str], str] = {}
+        self._sorted_edits: dict[int, list[LineEdit]] = {}
+        self._labels: dict[int, dict[SourcePart, str]] = {}
+        self._edit_starts: dict[int, list[int]] = {}
 
     # -- helpers for templates -------------------------------------------
 
@@ -117,15 +130,18 @@ class SiteRenderer:
             link = self._relative_links[key] = relative_url(here, url)
         return link
 
-    def _listing_item(self, entry: Entry, here: str, excerpt: bool = True, line: bool = False) -> Markup:
-        """An entry in a listing: ``macros.entry_item`` (tag, month and home pages) or ``entry_line``.
+    def _listing_item(self, entry: Entry, here: str, excerpt: bool = True, line: bool = False,
+                      archive: bool = False) -> Markup:
+        """An entry in a listing: ``macros.entry_item`` (tag, archive and home pages) or ``entry_line``.
+
+        In the archive, under its month's heading, an entry shows no tag chips and no date.
 
         Its links go up to the site root and down again (``../../share/#a-…``),
         so the HTML depends only on the page's folder depth and is reused on
         every listing at that depth.
         """
         root = "../" * here.count("/")
-        key = (id(entry), root, excerpt, line)
+        key = (id(entry), root, excerpt, line, archive)
         html = self._listing_items.get(key)
         if html is None:
             def entry_link(e: Entry) -> str:
@@ -133,12 +149,13 @@ class SiteRenderer:
 
             macros = self.env.get_template("llminfra/macros.html").module
             if line:
-                html = macros.entry_line(entry, entry_link)
+                html = macros.entry_line(entry, entry_link, dated=not archive)
             else:
                 def tag_link(slug: str) -> str:
                     return _root_relative(root, self.url_of(tag_page(slug)))
 
-                html = macros.entry_item(entry, entry_link, tag_link, self._tag_name, show_excerpt=excerpt)
+                html = macros.entry_item(entry, entry_link, tag_link, self._tag_name, show_excerpt=excerpt,
+                                         chips=0 if archive else LISTING_TAG_CHIPS)
             self._listing_items[key] = html
         return html
 
@@ -152,9 +169,10 @@ class SiteRenderer:
             link=link,
             entry_link=lambda e: link(e.page, e.anchor),
             tag_link=lambda slug: link(tag_page(slug)),
-            month_link=lambda key: link(month_page(key)),
+            month_link=lambda key: link(*month_location(key)),
             tag_name=self._tag_name,
-            listing_item=lambda entry, excerpt=True, line=False: self._listing_item(entry, here, excerpt, line),
+            listing_item=lambda entry, excerpt=True, line=False, archive=False: self._listing_item(
+                entry, here, excerpt, line, archive),
             source_url=self.source_url,
             **context,
         ).strip()
@@ -169,7 +187,7 @@ class SiteRenderer:
         """
         source = self.catalog.source_for(src_uri)
         if source is not None:
-            return self.source_page_markdown(source)
+            return self.part_markdown(self.catalog.top_part(source))
         if src_uri == HOME_PAGE:
             return self.home_markdown(markdown)
         if src_uri == SUBSCRIBE_PAGE:
@@ -179,20 +197,63 @@ class SiteRenderer:
     # -- source pages -----------------------------------------------------
 
     def source_page_markdown(self, source: ParsedSource) -> str:
-        """The page body for a source file: its own markdown plus metadata and players."""
+        """The body of a source file's own page (its top part)."""
+        return self.part_markdown(self.catalog.top_part(source))
+
+    def part_markdown(self, part: SourcePart) -> str:
+        """A part of a source file: its own markdown plus metadata and players, and links to the other parts."""
+        source = part.source
         lines = source.text.lines
-        edits = sorted(source.edits, key=lambda e: (e.start, e.end))
         out: list[str] = []
-        cursor = 0
-        for edit in edits:
+        if not part.is_top:
+            out += [self._parts_nav(part), ""]
+        cursor = part.start
+        for edit in self._edits_between(source, part.start, part.end):
             if edit.start < cursor:
                 continue
             out.extend(self._source_text(lines[cursor : edit.start]))
-            out.extend(edit.prefix)
-            out.extend(self._apply_edit(source, edit))
+            if not (edit.kind == "insert" and edit.start == part.start and part.start > 0):
+                out.extend(edit.prefix)  # (a fence left open above a part's start is closed in that part)
+            out.extend(self._apply_edit(source, edit, part.page))
             cursor = edit.end + 1
-        out.extend(self._source_text(lines[cursor:]))
+        out.extend(self._source_text(lines[cursor : part.end]))
+        out += [prefix for edit in self._edits_between(source, part.end, part.end + 1)
+                if edit.kind == "insert" for prefix in edit.prefix]
+        if part.count > 1:
+            out += ["", self._parts_nav(part, listing=part.is_top)]
         return "\n".join(out) + "\n"
+
+    def _edits_between(self, source: ParsedSource, start: int, end: int) -> list[LineEdit]:
+        """The source's edits that start on body lines start..end-1, in order."""
+        key = id(source)
+        ordered = self._sorted_edits.get(key)
+        if ordered is None:
+            ordered = self._sorted_edits[key] = sorted(source.edits, key=lambda e: (e.start, e.end))
+            self._edit_starts[key] = [e.start for e in ordered]
+        starts = self._edit_starts[key]
+        return ordered[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def _parts_nav(self, part: SourcePart, listing: bool = False) -> str:
+        parts = self.catalog.parts[part.source.page]
+        in_file_order = sorted(parts, key=lambda p: p.start)
+        position = in_file_order.index(part)
+        return self._render(
+            "llminfra/parts-nav.html", part.page, part=part,
+            above=in_file_order[position - 1] if position > 0 else None,
+            below=in_file_order[position + 1] if position + 1 < len(in_file_order) else None,
+            parts=in_file_order if listing else [], label=self._part_labels(parts).__getitem__,
+        )
+
+    def _part_labels(self, parts: list[SourcePart]):
+        """Each part's label; a month cut in two gets the parts' numbers to tell them apart."""
+        key = id(parts)
+        labels = self._labels.get(key)
+        if labels is None:
+            texts = [part_label(p) for p in parts]
+            repeated = {t for t in texts if texts.count(t) > 1}
+            labels = self._labels[key] = {
+                p: f"{t}（第 {p.number} 部分）" if t in repeated else t for p, t in zip(parts, texts)}
+        return labels
 
     def _source_text(self, lines: list[str]) -> list[str]:
         """Source text between structural lines, kept as markdown unless a block holds raw HTML.
@@ -222,8 +283,7 @@ class SiteRenderer:
                 extensions=["tables", "attr_list", "def_list", "abbr", SafeLinksExtension()])
         return self._markdown
 
-    def _apply_edit(self, source: ParsedSource, edit: LineEdit) -> list[str]:
-        page = source.page
+    def _apply_edit(self, source: ParsedSource, edit: LineEdit, page: str) -> list[str]:
         if edit.kind in ("drop", "insert"):
             return []
         if edit.kind == "month":
@@ -292,11 +352,15 @@ class SiteRenderer:
         return intro.rstrip() + "\n\n" + body + "\n"
 
     def generated_pages(self) -> list[GeneratedPage]:
-        pages = [self._tags_index(), self._archive_index(), self._notes_index(), self._listen_page()]
+        pages = [self._tags_index(), self._archive_index(), self._notes_index(), *self._listen_pages()]
+        pages.extend(self._part_page(part) for part in self.catalog.older_parts)
         for tag in self.catalog.tags.values():
             pages.extend(self._tag_pages(tag))
-        for month in self.catalog.months:
-            pages.append(self._month_page(month))
+        years = archive_years(self.catalog.months)
+        for index, (year, months) in enumerate(years):
+            newer = years[index - 1][0] if index > 0 else None
+            older = years[index + 1][0] if index + 1 < len(years) else None
+            pages.append(self._year_page(year, months, newer, older))
         return pages
 
     def release_caches(self) -> None:
@@ -316,6 +380,17 @@ class SiteRenderer:
             return body
 
         return GeneratedPage(src, head, *edit, render_body=render_body)
+
+    def _part_page(self, part: SourcePart) -> GeneratedPage:
+        source = part.source
+        label = self._part_labels(self.catalog.parts[source.page])[part]
+        title = f"{source_title(source)}（{label}）"
+        meta = {"title": title,
+                "description": f"{source_title(source)}：{label}，{len(part.entries)} 个条目（共 {part.count} 页）。"}
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        head = f"---\n{front}---\n\n# {escape_markdown(title)}\n\n"
+        return GeneratedPage(part.page, head, source.path, source.text.line_number(part.start),
+                             render_body=lambda: self.part_markdown(part), is_markdown=True)
 
     def _template_path(self, template: str) -> str:
         return f"{self.options.templates_path.rstrip('/')}/{template}"
@@ -349,6 +424,7 @@ class SiteRenderer:
                 "llminfra/tag.html",
                 (self.catalog.taxonomy.path, tag.taxonomy_line or None),
                 tag=tag, entries=chunk, page_number=number, page_count=page_count, one_line=size != TAG_PAGE_SIZE,
+                year_groups=year_groups(chunk) if size != TAG_PAGE_SIZE else [],
                 page_src=lambda n, slug=tag.slug: tag_page(slug, n),
                 feed_href=relative_url(page_url(tag_page(tag.slug, number), self.options.use_directory_urls),
                                        tag_feed_path(tag.slug)),
@@ -358,9 +434,7 @@ class SiteRenderer:
     def _archive_index(self) -> GeneratedPage:
         months = self.catalog.months
         chart = _month_chart(months[:CHART_MONTHS])
-        years: dict[int, list[MonthIndex]] = {}
-        for month in months:
-            years.setdefault(month.year, []).append(month)
+        years = archive_years(months)
         return self._page(
             "archive/index.md",
             {"title": "归档",
@@ -370,17 +444,20 @@ class SiteRenderer:
             months=months, years=years, chart=chart,
         )
 
-    def _month_page(self, month: MonthIndex) -> GeneratedPage:
+    def _year_page(self, year: int, months: list[MonthIndex], newer: int | None, older: int | None) -> GeneratedPage:
+        total = sum(len(month.entries) for month in months)
         kinds: dict[str, int] = {}
-        for entry in month.entries:
-            kinds[entry.kind.label] = kinds.get(entry.kind.label, 0) + 1
+        for month in months:
+            for entry in month.entries:
+                kinds[entry.kind.label] = kinds.get(entry.kind.label, 0) + 1
         summary = "、".join(f"{label} {count} 篇" for label, count in kinds.items())
         return self._page(
-            month_page(month.key),
-            {"title": f"{month.label}", "description": f"{month.label}收录的 {len(month.entries)} 个条目：{summary}。"},
-            "llminfra/month.html",
-            (self._template_path("llminfra/month.html"), None),
-            month=month, entries=month.entries,
+            year_page(year),
+            {"title": f"{year} 年", "description": f"{year} 年 {len(months)} 个月收录的 {total} 个条目：{summary}。"},
+            "llminfra/year.html",
+            (self._template_path("llminfra/year.html"), None),
+            year=year, months=months, total=total, newer=newer, older=older,
+            one_line=total > YEAR_FULL_ITEMS,
         )
 
     def _notes_index(self) -> GeneratedPage:
@@ -404,17 +481,24 @@ class SiteRenderer:
             notes=notes,
         )
 
-    def _listen_page(self) -> GeneratedPage:
+    def _listen_pages(self) -> list[GeneratedPage]:
         episodes = audio_episodes(self.catalog)
-        return self._page(
-            LISTEN_PAGE,
-            {"title": "收听",
-             "description": f"全部 {len(episodes)} 段音频摘要，按时间从新到旧：可调播放速度，按下播放前不下载。"},
-            "llminfra/listen.html",
-            (self._template_path("llminfra/listen.html"), None),
-            episodes=episodes, duration=format_duration,
-            audio_src=lambda clip: self._audio_src(LISTEN_PAGE, clip.src),
-        )
+        page_count = listen_page_count(len(episodes))
+        pages = []
+        for number in range(1, page_count + 1):
+            src = listen_page(number)
+            chunk = episodes[(number - 1) * LISTEN_PAGE_SIZE : number * LISTEN_PAGE_SIZE]
+            pages.append(self._page(
+                src,
+                {"title": "收听" + (f"（第 {number} 页）" if number > 1 else ""),
+                 "description": f"全部 {len(episodes)} 段音频摘要，按时间从新到旧：可调播放速度，按下播放前不下载。"},
+                "llminfra/listen.html",
+                (self._template_path("llminfra/listen.html"), None),
+                episodes=chunk, total=len(episodes), first=(number - 1) * LISTEN_PAGE_SIZE + 1,
+                page_number=number, page_count=page_count, page_src=listen_page, duration=format_duration,
+                audio_src=lambda clip, src=src: self._audio_src(src, clip.src),
+            ))
+        return pages
 
     def subscribe_markdown(self, text: str, page: str = SUBSCRIBE_PAGE) -> str:
         """The 订阅 page: its own markdown, with each ``<!-- llminfra:subscribe … -->`` filled in."""
@@ -480,12 +564,17 @@ def template_environment(templates_dir: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["month_label"] = _month_label
+    env.filters["year_page"] = year_page
     return env
 
 
 def tag_page_size(total: int) -> int:
     """Entries per page of a tag with ``total`` entries."""
     return TAG_PAGE_SIZE if total <= TAG_PAGE_SIZE else TAG_LINES_PAGE_SIZE
+
+
+def listen_page_count(episodes: int) -> int:
+    return max(1, math.ceil(episodes / LISTEN_PAGE_SIZE))
 
 
 def tag_page_count(total: int) -> int:
@@ -497,6 +586,47 @@ def _root_relative(root: str, url: str) -> str:
     path, _, fragment = url.partition("#")
     target = quote(root + path, safe="/.-_~%") or "./"
     return f"{target}#{fragment}" if fragment else target
+
+
+def archive_years(months: list[MonthIndex]) -> list[tuple[int, list[MonthIndex]]]:
+    """The months (newest first) grouped by year, newest year first."""
+    years: list[tuple[int, list[MonthIndex]]] = []
+    for month in months:
+        if not years or years[-1][0] != month.year:
+            years.append((month.year, []))
+        years[-1][1].append(month)
+    return years
+
+
+def year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Consecutive entries of the same year, with the year's label (entries without a date come last)."""
+    groups: list[tuple[str, list[Entry]]] = []
+    for entry in entries:
+        label = f"{entry.date.year} 年" if entry.date else "日期未知"
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
+def part_label(part: SourcePart) -> str:
+    """What a part holds, for titles and links: its months, or its entries' numbers."""
+    months = sorted(part.months)
+    if months:
+        first, last = _month_label(months[0]), _month_label(months[-1])
+        return first if first == last else f"{first} — {last}"
+    return f"第 {part.number} 部分"
+
+
+def source_title(source: ParsedSource) -> str:
+    """The title of a source file's page: its front matter's, else its first ``# `` heading."""
+    title = source.text.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    for line in source.text.lines:
+        if line.startswith("# "):
+            return line[2:].strip().rstrip("#").strip()
+    return source.page
 
 
 def _month_label(key: str) -> str:

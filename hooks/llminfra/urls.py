@@ -37,5 +37,16 @@ def tag_page(slug: str, page_number: int = 1) -> str:
     return f"tags/{slug}/index.md" if page_number == 1 else f"tags/{slug}/{page_number}/index.md"
 
 
-def month_page(key: str) -> str:
-    return f"archive/{key}/index.md"
+def year_page(year: int) -> str:
+    """The month archive: one page per year, a section per month."""
+    return f"archive/{year}/index.md"
+
+
+def month_location(key: str) -> tuple[str, str]:
+    """(page, anchor) of the month ``YYYY-MM`` in the archive."""
+    return year_page(int(key[:4])), f"m-{key}"
+
+
+def listen_page(page_number: int = 1) -> str:
+    """The 收听 page (also the podcast's home) and its further pages."""
+    return "listen/index.md" if page_number == 1 else f"listen/{page_number}/index.md"

@@ -20,7 +20,7 @@ def test_tag_chip_leads_to_the_tag_page_and_back_to_the_entry(reader, catalog):
     entry_page = page_url(entry.page)
     reader.open(f"{entry_page}#{entry.anchor}")
 
-    reader.page.locator(f"[id='{entry.anchor}'] + .llm-entry-meta a.llm-tag").first.click()
+    reader.page.locator(f"[id='{entry.anchor}'] + .llm-entry-meta .llm-tags > a").first.click()
     reader.wait_for_path(page_url(tag_page(slug)))
     expect(reader.page.locator("article h1")).to_contain_text(f"标签：{catalog.tags[slug].name}")
 

@@ -15,9 +15,8 @@ import time
 from ..catalog import build_catalog
 from ..errors import SourceProblem
 from ..layout import SiteLayout
-from ..podcast import LISTEN_PAGE
-from ..render import tag_page_count
-from ..urls import month_page, tag_page
+from ..render import listen_page_count, tag_page_count
+from ..urls import listen_page, tag_page, year_page
 
 EXIT_ERRORS = 1
 EXIT_NO_PROJECT = 2
@@ -76,11 +75,14 @@ def generated_page_paths(layout: SiteLayout, catalog) -> list[str]:
     Rendering every page would double the time of a check on a large site;
     a test keeps this list equal to what ``SiteRenderer.generated_pages`` makes.
     """
-    pages = ["tags/index.md", "archive/index.md", f"{layout.notes_dir}/index.md", LISTEN_PAGE]
+    pages = ["tags/index.md", "archive/index.md", f"{layout.notes_dir}/index.md"]
+    episodes = sum(len(entry.audio) for entry in catalog.entries)
+    pages.extend(listen_page(number) for number in range(1, listen_page_count(episodes) + 1))
+    pages.extend(part.page for part in catalog.older_parts)
     for tag in catalog.tags.values():
         page_count = tag_page_count(len(tag.entries))
         pages.extend(tag_page(tag.slug, number) for number in range(1, page_count + 1))
-    pages.extend(month_page(month.key) for month in catalog.months)
+    pages.extend(dict.fromkeys(year_page(month.year) for month in catalog.months))
     return pages
 
 

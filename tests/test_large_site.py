@@ -1,0 +1,97 @@
+"""A site of 1,000 synthetic entries: long sources split into parts, paged listings, nothing lost or broken.
+
+The benchmark (bench/run.py) measures sizes and times at 10,000 entries; these
+tests check, on a build small enough for the suite, the structure that keeps
+those figures down.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_mkdocs_build
+from site_checks import internal_link_problems
+
+from llminfra.catalog import build_catalog
+from llminfra.layout import SiteLayout
+from llminfra.render import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS
+from llminfra.urls import page_url
+
+sys.path.insert(0, str(ROOT / "bench"))
+import generate  # noqa: E402
+
+PAGE_LIMIT = 300_000
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    project = generate.generate_project(tmp_path_factory.mktemp("large") / "project", 1000, seed=7).root
+    site = project.parent / "site"
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project, site, build_catalog(SiteLayout(project))
+
+
+def html_of(site: Path, src_uri: str) -> str:
+    return (site / page_url(src_uri) / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_entry_is_on_exactly_one_page_and_every_link_resolves(large):
+    _, site, catalog = large
+    anchors: dict[str, int] = {}
+    for page in site.rglob("*.html"):
+        for anchor in re.findall(r'<h[23] id="([asn]-[^"]+)"', page.read_text(encoding="utf-8")):
+            anchors[anchor] = anchors.get(anchor, 0) + 1
+    for entry in catalog.entries:
+        assert f'id="{entry.anchor}"' in html_of(site, entry.page), entry.anchor
+    assert all(anchors[e.anchor] == 1 for e in catalog.entries)
+    assert internal_link_problems(site) == []
+
+
+def test_long_share_lists_are_split_into_parts_that_link_to_each_other(large):
+    _, site, catalog = large
+    split = [parts for parts in catalog.parts.values() if len(parts) > 1]
+    assert split
+    for parts in split:
+        top = next(p for p in parts if p.is_top)
+        top_html = html_of(site, top.page)
+        listing = top_html[top_html.index('class="llm-parts__all"'):]
+        for part in parts:
+            html = html_of(site, part.page)
+            assert html.count('class="llm-pager llm-parts"') == (1 if part.is_top else 2)
+            assert all(f'id="{e.anchor}"' in html for e in part.entries)
+            if not part.is_top:
+                assert page_url(part.page).removeprefix(page_url(top.page)) in listing
+                assert re.search(r"<h1[^>]*>[^<]*（", html)  # the title says which part
+
+
+def test_listen_pages_hold_every_episode_once(large):
+    _, site, catalog = large
+    episodes = sum(len(e.audio) for e in catalog.entries)
+    pages = [site / "listen/index.html", *sorted((site / "listen").glob("*/index.html"))]
+    assert len(pages) == -(-episodes // LISTEN_PAGE_SIZE) > 1
+    ids = [i for page in pages for i in re.findall(r'id="audio-([^"]+)"', page.read_text(encoding="utf-8"))]
+    assert len(ids) == len(set(ids)) == episodes
+
+
+def test_archive_has_a_page_per_year_with_every_month(large):
+    _, site, catalog = large
+    years = {month.year for month in catalog.months}
+    for year in years:
+        html = (site / f"archive/{year}/index.html").read_text(encoding="utf-8")
+        months = [m for m in catalog.months if m.year == year]
+        assert [f"m-{m.key}" for m in months] == re.findall(r'<h2 id="(m-\d{4}-\d{2})"', html)
+        total = sum(len(m.entries) for m in months)
+        if total > YEAR_FULL_ITEMS:
+            assert "llm-item__excerpt" not in html and html.count("<li>") >= total
+        else:
+            assert html.count('<li class="llm-item ') == total
+
+
+def test_no_page_is_over_300_kb(large):
+    _, site, _ = large
+    sizes = {page.relative_to(site).as_posix(): page.stat().st_size for page in site.rglob("*.html")}
+    assert not {page: size for page, size in sizes.items() if size > PAGE_LIMIT}
