@@ -31,7 +31,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 PAGES = {
     "home": ("", None),
     "tag": ("tags/vllm/", None),
-    "month": ("archive/2025-09/", None),
+    "month": ("archive/2025/", None),
     "series": ("series/", None),
     "share": ("share/", None),
     "share-audio": ("share/", "figure.llm-audio"),

@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "tags/", "tags/vllm/", "archive/", "archive/2025-09/", "series/", "share/", "notes/2026-06-22-jay/",
+PAGES = ["", "tags/", "tags/vllm/", "archive/", "archive/2025/", "series/", "share/", "notes/2026-06-22-jay/",
          "404.html"]
 DARK_PAGES = ["", "tags/vllm/", "share/"]
 SEVERE = {"serious", "critical"}

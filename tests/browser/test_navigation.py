@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from browser.reader import site_path
 from llminfra.model import SourceKind
-from llminfra.urls import month_page, page_url, tag_page
+from llminfra.urls import month_location, page_url, tag_page, year_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,29 +43,30 @@ def test_tags_index_leads_to_a_tag_page(reader, catalog):
     reader.assert_clean()
 
 
-def test_archive_leads_to_a_month_and_on_to_its_neighbours(reader, catalog):
-    month = next(m for m in catalog.months if m.newer and m.older)
-    month_path = page_url(month_page(month.key))
+def test_archive_leads_to_a_month_and_on_to_the_neighbouring_years(reader, catalog):
+    month = next(m for m in catalog.months if m.year == 2025)
+    page, anchor = month_location(month.key)
+    year_path = page_url(page)
     reader.open("")
     reader.page.locator(".md-tabs__link[href$='archive/']").click()
     reader.wait_for_path("archive/")
     reader.page.locator("ul.llm-months a", has_text=month.label).click()
-    reader.wait_for_path(month_path)
-    expect(reader.page.locator("article h1")).to_contain_text(month.label)
+    reader.wait_for_path(year_path)
+    expect(reader.page.locator("article h1")).to_contain_text(f"{month.year} 年")
+    expect(reader.page.locator(f"[id='{anchor}']")).to_be_in_viewport()
 
     # The chart's bars link too (oldest month on the left).
     reader.page.go_back()
     reader.wait_for_path("archive/")
     bars = reader.page.locator(".llm-chart a")
     bars.nth(bars.count() - 1 - catalog.months.index(month)).click()
-    reader.wait_for_path(month_path)
+    reader.wait_for_path(year_path)
+    expect(reader.page.locator(f"[id='{anchor}']")).to_be_in_viewport()
 
     reader.page.locator(".llm-month-nav a[rel='next']").click()
-    reader.wait_for_path(page_url(month_page(month.newer)))
+    reader.wait_for_path(page_url(year_page(month.year + 1)))
     reader.page.locator(".llm-month-nav a[rel='prev']").click()
-    reader.wait_for_path(month_path)
-    reader.page.locator(".llm-month-nav a[rel='prev']").click()
-    reader.wait_for_path(page_url(month_page(month.older)))
+    reader.wait_for_path(year_path)
     reader.assert_clean()
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 NOTE_WITH_WIDE_TABLES = "notes/2026-06-22-jay/"
 
 
-@pytest.mark.parametrize("path", ["", "tags/vllm/", "archive/2025-09/", NOTE_WITH_WIDE_TABLES, "notes/2026-06-17-jay/",
+@pytest.mark.parametrize("path", ["", "tags/vllm/", "archive/2025/", NOTE_WITH_WIDE_TABLES, "notes/2026-06-17-jay/",
                                   "share/", "series/"])
 def test_pages_fit_the_phone_screen(phone_reader, path):
     phone_reader.open(path)
@@ -76,9 +76,9 @@ def test_search_opens_finds_and_lands_on_the_entry_on_a_phone(phone_reader, cata
 
 
 def test_phone_listing_keeps_link_arrows_on_the_line_and_hides_keyboard_hints(phone_reader):
-    phone_reader.open("archive/2025-09/")
-    # "原文 ↗" must not break between the word and its arrow.
-    line_counts = phone_reader.page.locator(".llm-item__out").evaluate_all(
+    phone_reader.open("tags/vllm/")
+    # A listing's "+N" (the entry's further tags) must not break between its characters.
+    line_counts = phone_reader.page.locator(".llm-tags__more").evaluate_all(
         "links => links.map(link => link.getClientRects().length)")
     assert line_counts and set(line_counts) == {1}, line_counts
     phone_reader.open("")
