@@ -43,7 +43,14 @@ from llminfra.catalog import Catalog, build_catalog
 from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
 from llminfra.incremental import ServeCache, mark_for_rebuild
 from llminfra.layout import SiteLayout
-from llminfra.output import compact_html, compact_search_index, limit_toc, release_markdown, trim_nav_sections
+from llminfra.output import (
+    compact_html,
+    compact_search_index,
+    drop_from_nav,
+    limit_toc,
+    release_markdown,
+    trim_nav_sections,
+)
 from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
@@ -101,7 +108,10 @@ def on_files(files, *, config):
 def on_nav(nav, *, config, files):
     # awesome-pages only finds files that exist in docs/; generated pages it
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
-    _link_generated_pages(nav, files, _require_state().generated)
+    state = _require_state()
+    _link_generated_pages(nav, files, state.generated)
+    older_parts = {part.page for part in state.catalog.older_parts}
+    drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
     # Each page carries its whole section of the navigation: keep long sections short.
     trim_nav_sections(nav.items)
     _chain_pages(nav)

@@ -7,6 +7,7 @@ those figures down.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -66,6 +67,19 @@ def test_long_share_lists_are_split_into_parts_that_link_to_each_other(large):
             if not part.is_top:
                 assert page_url(part.page).removeprefix(page_url(top.page)) in listing
                 assert re.search(r"<h1[^>]*>[^<]*（", html)  # the title says which part
+
+
+def test_older_parts_stay_out_of_the_navigation(large):
+    _, site, catalog = large
+    older = {page_url(part.page) for part in catalog.older_parts}
+    assert older
+    for part in catalog.older_parts[:20]:
+        html = html_of(site, part.page)
+        nav = html[html.index("md-nav--primary"): html.index("md-sidebar--secondary")]
+        here = page_url(part.page)
+        linked = {posixpath.normpath(posixpath.join(here, href)) + "/"
+                  for href in re.findall(r'<a href="([^"#]+)" class="md-nav__link', nav)}
+        assert not linked & older, part.page
 
 
 def test_listen_pages_hold_every_episode_once(large):

@@ -81,6 +81,26 @@ def trim_nav_sections(items, limit: int = NAV_SECTION_LIMIT) -> list:
     return left_out
 
 
+def drop_from_nav(items, is_dropped) -> None:
+    """Remove, in place, the pages for which ``is_dropped(page)`` holds, and sections left empty.
+
+    awesome-pages lists every page under a folder it is told to include, the
+    generated older parts of long source files (``share/2024/2/``) too; they
+    are reached from their source's page, like tag pages, not from the navigation.
+    """
+    kept = []
+    for item in items:
+        children = getattr(item, "children", None)
+        if children is not None:
+            drop_from_nav(children, is_dropped)
+            if not children:
+                continue
+        elif is_dropped(item):
+            continue
+        kept.append(item)
+    items[:] = kept
+
+
 def compact_html(html: str) -> str:
     """``html`` with indentation collapsed to one line break, except where whitespace is content.
 
