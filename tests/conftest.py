@@ -28,6 +28,18 @@ def run_mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subp
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env={**_base_env(), **env})
 
 
+def build_synthetic_site(work: Path, size: int, seed: int = 7) -> tuple[Path, Path]:
+    """(project, built site) of ``bench/generate.py``'s synthetic project of ``size`` entries."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    project = generate.generate_project(work / "project", size, seed=seed).root
+    site = project.parent / "site"
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project, site
+
+
 def _base_env() -> dict:
     import os
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_mkdocs_build
+from conftest import build_synthetic_site
 from site_checks import internal_link_problems
 
 from llminfra.catalog import build_catalog
@@ -21,18 +20,12 @@ from llminfra.layout import SiteLayout
 from llminfra.render import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS
 from llminfra.urls import page_url
 
-sys.path.insert(0, str(ROOT / "bench"))
-import generate  # noqa: E402
-
 PAGE_LIMIT = 300_000
 
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
-    project = generate.generate_project(tmp_path_factory.mktemp("large") / "project", 1000, seed=7).root
-    site = project.parent / "site"
-    result = run_mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-3000:]
+    project, site = build_synthetic_site(tmp_path_factory.mktemp("large"), 1000)
     return project, site, build_catalog(SiteLayout(project))
 
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
 import pytest
-from conftest import ROOT, run_mkdocs_build
+from conftest import build_synthetic_site
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from llminfra.output import TOC_MAX_LINKS, compact_html, compact_search_index, limit_toc, toc_link_count
 from llminfra.render import LISTING_TAG_CHIPS
-
-sys.path.insert(0, str(ROOT / "bench"))
-import generate  # noqa: E402
 
 
 def toc(months: int, entries_per_month: int, titled: bool = True) -> TableOfContents:
@@ -86,11 +82,7 @@ def test_built_site_index_and_pages_are_compact(built_site):
 
 @pytest.fixture(scope="module")
 def generated_site(tmp_path_factory):
-    project = generate.generate_project(tmp_path_factory.mktemp("toc") / "project", 100, seed=7).root
-    site = project.parent / "site"
-    result = run_mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
+    return build_synthetic_site(tmp_path_factory.mktemp("toc"), 100)[1]
 
 
 def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
