@@ -105,7 +105,8 @@ def _units(source: ParsedSource, limits: PartLimits, from_bottom: bool) -> list[
     offsets = [0]  # offsets[i]: bytes of lines[:i]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    headings = sorted((e.start, e.entry) for e in source.edits if e.kind == "entry" and e.entry is not None)
+    headings = sorted(((e.start, e.entry) for e in source.edits if e.kind == "entry" and e.entry is not None),
+                      key=lambda pair: pair[0])  # (entries themselves do not compare)
     months = sorted(e.start for e in source.edits if e.kind == "month")
     starts = months or [start for start, _ in headings]
     if not starts:

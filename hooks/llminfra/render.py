@@ -187,7 +187,7 @@ class SiteRenderer:
         """
         source = self.catalog.source_for(src_uri)
         if source is not None:
-            return self.part_markdown(self.catalog.top_part(source))
+            return self.source_page_markdown(source)
         if src_uri == HOME_PAGE:
             return self.home_markdown(markdown)
         if src_uri == SUBSCRIBE_PAGE:
