@@ -2,7 +2,9 @@
 
 Every build is a separate ``python -m mkdocs build`` process; its wall time is
 measured around it and its peak RSS and CPU time come from ``os.wait4`` (the
-resource usage of that one child).
+resource usage of that one child). CPU time includes the search index worker
+(a child that the build waits for); ``os.wait4`` reports the larger of the two
+processes' peak RSS, so the worker's own peak, which it logs, is added to it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TIMING_LINE = re.compile(r"llminfra timing: (.*)")
 TIMING_FIGURE = re.compile(r"(\w+)=([0-9.]+)s")
+WORKER_RSS = re.compile(r"llminfra search worker: .*peak_rss=([0-9.]+)MB")
 
 
 def build_env() -> dict:
@@ -40,8 +43,9 @@ def build_env() -> dict:
 class BuildRun:
     wall: float  # seconds
     cpu: float  # user + system seconds of the build process
-    peak_rss_mb: float
+    peak_rss_mb: float  # the build process and its search index worker, added up
     phases: dict[str, float] = field(default_factory=dict)  # from the hooks' timing line
+    worker_rss_mb: float = 0.0  # the search index worker's part of peak_rss_mb
 
 
 def run_build(config: Path, site: Path, strict: bool = True) -> BuildRun:
@@ -63,7 +67,10 @@ def run_build(config: Path, site: Path, strict: bool = True) -> BuildRun:
     log = b"".join(output).decode("utf-8", errors="replace")
     if process.returncode != 0:
         raise RuntimeError(f"build of {config} failed ({process.returncode}):\n{log[-3000:]}")
-    return BuildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, parse_timings(log))
+    worker = WORKER_RSS.search(log)
+    worker_rss = float(worker.group(1)) if worker else 0.0
+    return BuildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024 + worker_rss, parse_timings(log),
+                    worker_rss)
 
 
 def parse_timings(log: str) -> dict[str, float]:

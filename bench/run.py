@@ -125,6 +125,7 @@ def summarise(runs: list[measure.BuildRun]) -> dict:
         "wall": statistics.median(r.wall for r in runs),
         "cpu": statistics.median(r.cpu for r in runs),
         "peak_rss_mb": statistics.median(r.peak_rss_mb for r in runs),
+        "worker_rss_mb": statistics.median(r.worker_rss_mb for r in runs),
         "phases": {name: statistics.median(r.phases.get(name, 0.0) for r in runs) for name in phases},
         "all_wall": [r.wall for r in runs],
     }

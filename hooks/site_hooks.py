@@ -5,11 +5,14 @@ package next to this file, which knows nothing about MkDocs:
 
 - ``on_startup``: under ``mkdocs serve --dirty``, remember rendered pages
   between rebuilds so that only changed ones are rebuilt.
+- ``on_config``: under ``mkdocs build``, let a worker process build Material's
+  search index (``site_search``).
 - ``on_files``: parse every source once into the catalog, report problems,
   add the generated pages (tags, archive, notes index).
 - ``on_page_markdown``: give source pages (share lists, series, notes) and
   the home page their rendered body.
-- ``on_page_content``: let the page's markdown go.
+- ``on_page_content``: hand the page's HTML to the search index worker; let
+  the page's markdown go.
 - ``on_page_context``: point edit links of generated pages at their source
   and render their template HTML, which skipped the Markdown conversion
   (``llminfra.prerendered``); shorten very long tables of contents.
@@ -41,6 +44,7 @@ from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.catalog import Catalog, build_catalog
 from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
+from llminfra.fragments import TrustedFragments, TrustedFragmentsExtension
 from llminfra.incremental import ServeCache, mark_for_rebuild
 from llminfra.layout import SiteLayout
 from llminfra.output import (
@@ -55,6 +59,8 @@ from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
+from material.plugins.search.plugin import SearchPlugin
+from site_search import WorkerSearchIndex, worker_index_wanted
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
 
@@ -66,15 +72,20 @@ class BuildState:
     renderer: SiteRenderer | None = None
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
+    # Template HTML in source pages, kept out of the Markdown text until conversion.
+    fragments: TrustedFragments = field(default_factory=TrustedFragments)
 
 
 _state: BuildState | None = None
 # Under `mkdocs serve --dirty` only: what the previous rebuild rendered.
 _serve_cache: ServeCache | None = None
+_command: str | None = None  # build, gh-deploy or serve; None when MkDocs is driven from Python
 
 
 def on_startup(*, command, dirty):
-    global _serve_cache
+    global _serve_cache, _command
+    _command = command
     _serve_cache = ServeCache() if command == "serve" and dirty else None
 
 
@@ -83,6 +94,9 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     _state = BuildState(SiteLayout(root=root, docs_dir=_docs_dir_name(config, root)))
     _guard_links(config)
+    config.markdown_extensions.append(TrustedFragmentsExtension(_state.fragments))
+    if worker_index_wanted(_command):
+        _state.search_index = _index_in_worker(config)
     return config
 
 
@@ -93,9 +107,10 @@ def on_files(files, *, config):
     measure_local_audio(catalog, state.layout.docs_path)
     state.timings.update(catalog.timings)
     _report_problems(catalog)
-    _teach_segmenter(catalog)
+    _teach_segmenter(catalog, state.search_index)
     started = time.perf_counter()
-    state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates, _render_options(config))
+    state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates,
+                                  _render_options(config, state.fragments))
     for page in state.renderer.generated_pages():
         _add_generated_file(files, config, page)
         state.generated[page.src_uri] = page
@@ -141,6 +156,9 @@ def on_page_markdown(markdown, *, page, config, files):
 
 
 def on_page_content(html, *, page, config, files):
+    state = _require_state()
+    if state.search_index is not None and _content_is_final(page, state):
+        state.search_index.submit(page, html)
     release_markdown(page)
     return html
 
@@ -191,6 +209,10 @@ def on_post_build(*, config):
     state.timings["search"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
     log.info(f"llminfra timing: {figures}")
+    report = state.search_index.report if state.search_index else None
+    if report is not None:
+        log.info(f"llminfra search worker: pages={report.pages} busy={report.busy_seconds:.3f}s "
+                 f"peak_rss={report.peak_rss_mb:.0f}MB")
 
 
 # -- helpers ---------------------------------------------------------------
@@ -210,7 +232,7 @@ def _docs_dir_name(config, root: Path) -> str:
         return docs.as_posix()
 
 
-def _render_options(config) -> RenderOptions:
+def _render_options(config, fragments: TrustedFragments) -> RenderOptions:
     repo = (config.repo_url or "").rstrip("/")
     branch = (config.extra or {}).get("source_branch", "main")
     return RenderOptions(
@@ -219,6 +241,7 @@ def _render_options(config) -> RenderOptions:
         repo_blob_url=f"{repo}/blob/{branch}/" if "github.com" in repo else None,
         markdown_factory=lambda: python_markdown.Markdown(
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}),
+        fragments=fragments,
     )
 
 
@@ -256,8 +279,26 @@ def _report_problems(catalog: Catalog) -> None:
             log.info(str(problem))
 
 
-def _teach_segmenter(catalog: Catalog) -> None:
+def _content_is_final(page, state: BuildState) -> bool:
+    """False for generated pages whose body is spliced in later (on_page_context): Material indexes those then."""
+    generated = state.generated.get(page.file.src_uri)
+    return generated is None or generated.is_markdown
+
+
+def _index_in_worker(config) -> WorkerSearchIndex | None:
+    """Put a ``WorkerSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
+    plugin = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
+    if plugin is None or not plugin.config.enabled:
+        return None
+    plugin.search_index = WorkerSearchIndex(**plugin.config)
+    return plugin.search_index
+
+
+def _teach_segmenter(catalog: Catalog, search_index: WorkerSearchIndex | None) -> None:
     """Keep domain words whole in Material's jieba-based search index."""
+    if search_index is not None:  # jieba then runs in the worker only
+        search_index.add_words(catalog.taxonomy.segmenter_words())
+        return
     try:
         import jieba
     except ImportError:  # Material then indexes Chinese unsegmented; the tests catch that.

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .catalog import Catalog, MonthIndex, TagIndex
 from .feeds import FEED_PATHS, SUBSCRIBE_MARKER, SUBSCRIBE_PAGE, absolute_url, tag_feed_path
+from .fragments import TrustedFragments
 from .model import Entry, SourceKind
 from .parts import SourcePart
 from .podcast import audio_episodes, format_duration
@@ -85,6 +86,9 @@ class RenderOptions:
     # Builds the Markdown converter used for source text that contains raw HTML;
     # the hook passes one configured like the site's own.
     markdown_factory: Callable[[], markdown.Markdown] | None = None
+    # Set by the hooks, which convert source pages with TrustedFragmentsExtension: template HTML
+    # in them is then a token line (llminfra.fragments). Without it (export), the HTML itself.
+    fragments: TrustedFragments | None = None
 
 
 class SiteRenderer:
@@ -206,7 +210,7 @@ class SiteRenderer:
         lines = source.text.lines
         out: list[str] = []
         if not part.is_top:
-            out += [self._parts_nav(part), ""]
+            out += [self._block(self._parts_nav(part)), ""]
         cursor = part.start
         for edit in self._edits_between(source, part.start, part.end):
             if edit.start < cursor:
@@ -220,7 +224,7 @@ class SiteRenderer:
         out += [prefix for edit in self._edits_between(source, part.end, part.end + 1)
                 if edit.kind == "insert" for prefix in edit.prefix]
         if part.count > 1:
-            out += ["", self._parts_nav(part, listing=part.is_top)]
+            out += ["", self._block(self._parts_nav(part, listing=part.is_top))]
         return "\n".join(out) + "\n"
 
     def _edits_between(self, source: ParsedSource, start: int, end: int) -> list[LineEdit]:
@@ -296,16 +300,21 @@ class SiteRenderer:
                 return []
             html = self._render("llminfra/audio.html", page, clip=edit.clip, entry=edit.entry,
                                 src=self._audio_src(page, edit.clip.src))
-            return ["", html, ""]
+            return ["", self._block(html), ""]
         entry = edit.entry
         assert entry is not None
         kept = self.duplicate_of.get(id(entry))
         if kept is not None:
             html = self._render("llminfra/duplicate.html", page, entry=entry, kept=kept)
-            return [html, ""]
+            return ["", self._block(html), ""]
         heading = "#" * edit.level + " " + self._heading_text(entry) + f" {{#{entry.anchor}}}"
         meta = self._render("llminfra/entry-meta.html", page, entry=entry, **self._series_neighbours(entry))
-        return [heading, "", meta, ""]
+        return [heading, "", self._block(meta), ""]
+
+    def _block(self, html: str) -> str:
+        """Template HTML for a source page's markdown (or the token that stands for it)."""
+        fragments = self.options.fragments
+        return fragments.token(html) if fragments is not None else html
 
     def _heading_text(self, entry: Entry) -> str:
         """The heading as inert markdown: the title is text, the link a plain URL."""

@@ -1,0 +1,66 @@
+"""Template HTML in source pages reaches Python-Markdown as stashed blocks (llminfra.fragments), not as raw HTML."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+from conftest import ROOT
+
+from llminfra.catalog import build_catalog
+from llminfra.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
+from llminfra.layout import SiteLayout
+from llminfra.render import RenderOptions, SiteRenderer
+from llminfra.safe_html import SafeLinksExtension
+
+EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
+
+
+def convert(text: str, fragments: TrustedFragments | None = None) -> str:
+    """The HTML, blank lines aside (a stashed block is followed by one more; the site collapses them)."""
+    extensions = [*EXTENSIONS, SafeLinksExtension()]
+    if fragments is not None:
+        extensions.append(TrustedFragmentsExtension(fragments))
+    return re.sub(r"\n+", "\n", markdown.Markdown(extensions=extensions).convert(text))
+
+
+def test_a_token_converts_to_its_block_exactly_as_the_inline_html_would():
+    block = '<div class="llm-entry-meta" data-search-exclude>\n<p>*不是强调* <a href="../t/">标签</a></p>\n</div>'
+    fragments = TrustedFragments()
+    with_token = f"## 标题\n\n{fragments.token(block)}\n\n正文 **加粗**\n"
+    assert TOKEN.fullmatch(with_token.splitlines()[2])
+    assert convert(with_token, fragments) == convert(f"## 标题\n\n{block}\n\n正文 **加粗**\n")
+    assert block in convert(f"{fragments.token(block)}\n", fragments)
+
+
+def test_a_block_is_kept_until_every_page_that_uses_it_is_converted():
+    fragments = TrustedFragments()
+    token = fragments.token("<p>同一块</p>")
+    assert fragments.token("<p>同一块</p>") == token  # the same HTML on two pages: one token
+    key = TOKEN.fullmatch(token).group(1)
+    assert fragments.take(key) == fragments.take(key) == "<p>同一块</p>"
+    assert fragments.take(key) is None and len(fragments) == 0
+
+
+def test_a_token_that_was_not_registered_stays_a_comment():
+    fragments = TrustedFragments()
+    stray = "<!-- llminfra:0123456789abcdef0123 -->"
+    assert convert(f"{stray}\n", fragments) == stray
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_catalog(SiteLayout(ROOT))
+
+
+def test_the_hooks_renderer_writes_tokens_and_the_export_writes_the_html(catalog):
+    source = next(s for s in catalog.sources if any(e.audio for e in s.entries))
+    fragments = TrustedFragments()
+    tokens = SiteRenderer(catalog, ROOT / "overrides", RenderOptions(fragments=fragments)).source_page_markdown(source)
+    inline = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).source_page_markdown(source)
+    # Every entry's metadata block and every player are blocks; none is raw HTML in the text.
+    assert "llm-entry-meta" not in tokens and "<audio" not in tokens
+    assert len(re.findall(r"^<!-- llminfra:", tokens, re.M)) == len(fragments) >= len(source.entries)
+    assert "llminfra:" not in inline and inline.count('class="llm-entry-meta"') == len(source.entries)
+    assert convert(tokens, fragments) == convert(inline)
