@@ -37,6 +37,7 @@ from pathlib import Path
 # Imported at the top level: MkDocs only puts hooks/ on sys.path while it
 # executes this module.
 import markdown as python_markdown
+from material.plugins.search.plugin import SearchPlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
@@ -59,7 +60,6 @@ from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
-from material.plugins.search.plugin import SearchPlugin
 from site_search import WorkerSearchIndex, worker_index_wanted
 
 log = logging.getLogger("mkdocs.plugins.llminfra")

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT
 from mkdocs.exceptions import PluginError
+
 from site_search import WorkerSearchIndex, worker_index_wanted
 
 
@@ -41,7 +42,8 @@ def worker_index():
 
 
 def test_entries_come_in_material_s_page_order_whenever_pages_were_submitted(worker_index):
-    early, later, excluded = page("b/", "先提交的页面"), page("a/", "张量并行推理"), page("x/", "不索引", search={"exclude": True})
+    early, later = page("b/", "先提交的页面"), page("a/", "张量并行推理")
+    excluded = page("x/", "不索引", search={"exclude": True})
     worker_index.add_words(["张量并行"])
     worker_index.submit(early, early.content)
     worker_index.submit(excluded, excluded.content)
