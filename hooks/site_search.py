@@ -88,6 +88,9 @@ class WorkerSearchIndex(SearchIndex):
         super().__init__(**config)
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
         self._pages = context.Queue()  # put() never blocks: a thread feeds the worker
+        # Without this, a build that fails (or a worker that dies) with pages still queued would hang at exit,
+        # the feeder thread waiting for a reader. Nothing is lost on success: the worker reports after the last page.
+        self._pages.cancel_join_thread()
         self._reports, worker_end = context.Pipe(duplex=False)
         self._worker = context.Process(target=index_pages, args=(self._pages, worker_end),
                                        name="llminfra-search-index", daemon=True)
@@ -129,8 +132,6 @@ class WorkerSearchIndex(SearchIndex):
         except EOFError:
             report = None
         self._worker.join()
-        # The worker has stopped: pages it never read (if it failed) must not keep MkDocs from exiting.
-        self._pages.cancel_join_thread()
         self._pages.close()
         if report is None:
             raise PluginError(f"The search index worker stopped (exit code {self._worker.exitcode}) "

@@ -77,8 +77,10 @@ def test_the_worker_runs_for_one_off_builds_on_machines_with_a_second_core(monke
     assert not worker_index_wanted("build")
 
 
-def test_a_failed_worker_does_not_keep_the_build_from_exiting(tmp_path):
-    # Pages queued for a worker that is gone: the queue's feeder thread must not wait for it at exit.
+@pytest.mark.parametrize("collect", [True, False], ids=["index-asked-for", "build-failed-before"])
+def test_a_failed_worker_does_not_keep_the_build_from_exiting(tmp_path, collect):
+    # Pages queued for a worker that is gone: the queue's feeder thread must not wait for it at exit,
+    # whether MkDocs still asks for the index or the build failed before it did.
     script = tmp_path / "failed_worker.py"
     script.write_text(f"""
 import sys
@@ -95,7 +97,10 @@ if __name__ == "__main__":
     for number in range(5):
         index.submit(page, page.content)
     try:
-        index.generate_search_index(None)
+        if {collect}:
+            index.generate_search_index(None)
+        else:
+            raise PluginError("a page failed")
     except PluginError:
         print("failed as expected")
 """, encoding="utf-8")
