@@ -151,7 +151,10 @@ def performance_page(results: dict) -> str:
         "本页由基准测试脚本 `bench/run.py` 生成：用 `bench/generate.py` 按真实格式生成 1,000 与 10,000 个条目"
         "（约 80% 好文分享、10% 系列文章、10% 筛选笔记条目），每种规模构建 "
         f"{results['runs']} 次取中位数。"
-        "对照组是 `python -m llminfra export` 导出的同一批页面由不带钩子的 MkDocs 构建。",
+        "对照组是 `python -m llminfra export` 导出的同一批页面由不带钩子的 MkDocs 构建。"
+        "带钩子的构建比对照组快，原因有二：搜索索引由第二个 CPU 核上的子进程用 Material 自己的代码建立"
+        "（与 Material 在构建进程里建的索引逐字节相同），模板生成的 HTML 也不再经 Python-Markdown 重新解析"
+        "（见 `bench/README.md`）。只有一个核时，前一项不起作用。",
         "",
         f"测量于 {results['date']}（{machine.get('cpus', '?')} 核，Python {machine.get('python', '?')}，"
         f"开始时负载 {', '.join(f'{x:.1f}' for x in machine.get('load_average', []))}）。",
