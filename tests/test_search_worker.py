@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -17,7 +18,8 @@ from site_search import WorkerSearchIndex, worker_index_wanted
 def test_the_command_line_build_indexes_in_the_worker_and_writes_material_s_index(built_site, tmp_path):
     # The fixture built with `mkdocs build`; driven from Python (in a fresh process: jieba's
     # dictionary is global), MkDocs sends no on_startup and Material's plugin indexes in-process.
-    assert "llminfra search worker: pages=" in built_site.log
+    # (On a one-core machine Material indexes in the build process, and the index is the same.)
+    assert ("llminfra search worker: pages=" in built_site.log) == ((os.cpu_count() or 1) > 1)
     in_python = ("from mkdocs.commands.build import build; from mkdocs.config import load_config; "
                  f"build(load_config({str(ROOT / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
     result = subprocess.run([sys.executable, "-c", in_python], cwd=ROOT, capture_output=True, text=True)
