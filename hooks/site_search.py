@@ -67,9 +67,8 @@ class PageSnapshot:
     toc: list[TocItem]
 
     @classmethod
-    def of(cls, page, content: str | None = None) -> PageSnapshot:
-        return cls(page.url, page.title, dict(page.meta),
-                   page.content if content is None else content, TocItem.copy_of(page.toc))
+    def of(cls, page, content: str) -> PageSnapshot:
+        return cls(page.url, page.title, dict(page.meta), content, TocItem.copy_of(page.toc))
 
 
 @dataclass
@@ -141,7 +140,7 @@ class WorkerSearchIndex(SearchIndex):
         return report
 
 
-def worker_index_wanted(command: str) -> bool:
+def worker_index_wanted(command: str | None) -> bool:
     """Index in a worker for one-off builds on machines with a second core."""
     return command in ("build", "gh-deploy") and (os.cpu_count() or 1) > 1
 
