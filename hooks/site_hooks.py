@@ -60,7 +60,7 @@ from llminfra.podcast import measure_local_audio, write_podcast
 from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
 from llminfra.safe_html import SafeLinksExtension
-from site_search import WorkerSearchIndex, worker_index_wanted
+from site_search import WorkerSearchIndex, teach_jieba, worker_index_wanted
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
 
@@ -296,16 +296,11 @@ def _index_in_worker(config) -> WorkerSearchIndex | None:
 
 def _teach_segmenter(catalog: Catalog, search_index: WorkerSearchIndex | None) -> None:
     """Keep domain words whole in Material's jieba-based search index."""
+    words = catalog.taxonomy.segmenter_words()
     if search_index is not None:  # jieba then runs in the worker only
-        search_index.add_words(catalog.taxonomy.segmenter_words())
-        return
-    try:
-        import jieba
-    except ImportError:  # Material then indexes Chinese unsegmented; the tests catch that.
+        search_index.add_words(words)
+    elif not teach_jieba(words):  # Material then indexes Chinese unsegmented; the tests catch that.
         log.warning("jieba is not installed: Chinese search will not find words inside sentences")
-        return
-    for word in catalog.taxonomy.segmenter_words():
-        jieba.add_word(word)
 
 
 def _link_generated_pages(nav, files, generated: dict) -> None:

@@ -27,6 +27,7 @@ worker's ``sys.path`` when it starts.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -155,7 +156,7 @@ def index_pages(pages, reports) -> None:
             kind, payload = message
             started = time.perf_counter()
             if kind == "words":
-                _teach_jieba(payload)
+                teach_jieba(payload)
             else:
                 before = len(index.entries)
                 index.add_entry_from_context(payload)
@@ -170,27 +171,25 @@ def index_pages(pages, reports) -> None:
     reports.close()
 
 
-def _teach_jieba(words: list[str]) -> None:
+def teach_jieba(words: list[str]) -> bool:
+    """Words jieba keeps whole, in this process; False if jieba is not installed."""
     try:
         import jieba
     except ImportError:  # Material then indexes Chinese unsegmented, in the worker as in MkDocs
-        return
+        return False
     for word in words:
         jieba.add_word(word)
+    return True
 
 
-class _on_sys_path:
+@contextlib.contextmanager
+def _on_sys_path(path: str):
     """``path`` on ``sys.path`` for the duration: a spawned process starts with the parent's ``sys.path``."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.added = False
-
-    def __enter__(self):
-        if self.path not in sys.path:
-            sys.path.insert(0, self.path)
-            self.added = True
-
-    def __exit__(self, *exc):
-        if self.added:
-            sys.path.remove(self.path)
+    added = path not in sys.path
+    if added:
+        sys.path.insert(0, path)
+    try:
+        yield
+    finally:
+        if added:
+            sys.path.remove(path)
