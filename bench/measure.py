@@ -129,9 +129,9 @@ def write_reference_project(project: Path, out: Path) -> Path:
     the same entries without this site.
     """
     sys.path.insert(0, str(ROOT / "hooks"))
-    from llminfra.catalog import build_catalog
-    from llminfra.export import load_config
-    from llminfra.layout import SiteLayout
+    from llminfra.domain.layout import SiteLayout
+    from llminfra.publish.export import load_config
+    from llminfra.sources.loading import build_catalog
 
     catalog = build_catalog(SiteLayout(project))
     search = next((p["search"] for p in load_config(project / "mkdocs.yml").get("plugins") or []

@@ -1,356 +1,64 @@
-"""MkDocs hooks for the LLM-infra reading site.
+"""MkDocs hooks for the LLM-infra reading site: each event dispatches to ``llminfra.mkdocs_adapter.events``.
 
-Each event is a thin dispatcher; the work happens in the ``llminfra``
-package next to this file, which knows nothing about MkDocs:
-
-- ``on_startup``: under ``mkdocs serve --dirty``, remember rendered pages
-  between rebuilds so that only changed ones are rebuilt.
-- ``on_config``: under ``mkdocs build``, let a worker process build Material's
-  search index (``site_search``).
-- ``on_files``: parse every source once into the catalog, report problems,
-  add the generated pages (tags, archive, notes index).
-- ``on_page_markdown``: give source pages (share lists, series, notes) and
-  the home page their rendered body.
-- ``on_page_content``: hand the page's HTML to the search index worker; let
-  the page's markdown go.
-- ``on_page_context``: point edit links of generated pages at their source
-  and render their template HTML, which skipped the Markdown conversion
-  (``llminfra.prerendered``); shorten very long tables of contents.
-- ``on_post_page``: drop the theme's indentation from the HTML; let the
-  page's HTML go once written.
-- ``on_env``: let every template announce the feeds.
-- ``on_post_build``: write the feeds and the podcast into the built site;
-  rewrite the search index without ``\\uXXXX`` escapes.
+MkDocs hooks run as a plugin registered after the configured plugins. Where
+the order against Material's search plugin matters, ``event_priority`` says so
+(MkDocs runs higher priorities first; plugins default to 0).
 
 MkDocs imports this file by path and does not reload it on ``mkdocs serve``
-rebuilds: restart the server after changing hook code.
+rebuilds: restart the server after changing code under ``hooks/``.
 """
 
 from __future__ import annotations
 
-import html
-import logging
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from mkdocs.plugins import event_priority
 
-# Imported at the top level: MkDocs only puts hooks/ on sys.path while it
-# executes this module.
-import markdown as python_markdown
-from material.plugins.search.plugin import SearchPlugin
-from mkdocs.structure.files import File
-from mkdocs.structure.nav import Link, Section
-from mkdocs.structure.pages import Page
-from mkdocs.utils.meta import get_data as split_front_matter
+from llminfra.mkdocs_adapter import events
 
-from llminfra.catalog import Catalog, build_catalog
-from llminfra.feeds import FeedOptions, site_feed_links, write_feeds
-from llminfra.fragments import TrustedFragments, TrustedFragmentsExtension
-from llminfra.incremental import ServeCache, mark_for_rebuild
-from llminfra.layout import SiteLayout
-from llminfra.output import (
-    compact_html,
-    compact_search_index,
-    drop_from_nav,
-    limit_toc,
-    release_markdown,
-    trim_nav_sections,
-)
-from llminfra.podcast import measure_local_audio, write_podcast
-from llminfra.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
-from llminfra.render import GeneratedPage, RenderOptions, SiteRenderer
-from llminfra.safe_html import SafeLinksExtension
-from site_search import WorkerSearchIndex, teach_jieba, worker_index_wanted
-
-log = logging.getLogger("mkdocs.plugins.llminfra")
-
-
-@dataclass
-class BuildState:
-    layout: SiteLayout
-    catalog: Catalog | None = None
-    renderer: SiteRenderer | None = None
-    generated: dict[str, GeneratedPage] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
-    # Template HTML in source pages, kept out of the Markdown text until conversion.
-    fragments: TrustedFragments = field(default_factory=TrustedFragments)
-
-
-_state: BuildState | None = None
-# Under `mkdocs serve --dirty` only: what the previous rebuild rendered.
-_serve_cache: ServeCache | None = None
-_command: str | None = None  # build, gh-deploy or serve; None when MkDocs is driven from Python
+AFTER_SEARCH = -50  # after Material's search plugin (priority 0) for the same event
 
 
 def on_startup(*, command, dirty):
-    global _serve_cache, _command
-    _command = command
-    _serve_cache = ServeCache() if command == "serve" and dirty else None
+    events.startup(command=command, dirty=dirty)
 
 
+@event_priority(AFTER_SEARCH)  # replaces the search plugin's index, which that plugin's on_config creates
 def on_config(config):
-    global _state
-    root = Path(config.config_file_path).resolve().parent
-    _state = BuildState(SiteLayout(root=root, docs_dir=_docs_dir_name(config, root)))
-    _guard_links(config)
-    config.markdown_extensions.append(TrustedFragmentsExtension(_state.fragments))
-    if worker_index_wanted(_command):
-        _state.search_index = _index_in_worker(config)
-    return config
+    return events.config(config)
 
 
 def on_files(files, *, config):
-    state = _require_state()
-    catalog = build_catalog(state.layout)
-    state.catalog = catalog
-    measure_local_audio(catalog, state.layout.docs_path)
-    state.timings.update(catalog.timings)
-    _report_problems(catalog)
-    _teach_segmenter(catalog, state.search_index)
-    started = time.perf_counter()
-    state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates,
-                                  _render_options(config, state.fragments))
-    for page in state.renderer.generated_pages():
-        _add_generated_file(files, config, page)
-        state.generated[page.src_uri] = page
-    if _serve_cache is not None:
-        _mark_rewritten_pages(files, state.renderer, _serve_cache)
-    state.timings["pages"] = time.perf_counter() - started
-    return files
+    return events.files(files, config=config)
 
 
 def on_nav(nav, *, config, files):
-    # awesome-pages only finds files that exist in docs/; generated pages it
-    # lists (tags/index.md, archive/index.md, …) come back as plain links.
-    state = _require_state()
-    _link_generated_pages(nav, files, state.generated)
-    older_parts = {part.page for part in state.catalog.older_parts}
-    drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
-    # Each page carries its whole section of the navigation: keep long sections short.
-    trim_nav_sections(nav.items)
-    _chain_pages(nav)
-    return nav
+    return events.nav(nav, config=config, files=files)
 
 
 def on_page_read_source(*, page, config):
-    # Source pages are read (and their encoding problems reported) by the
-    # catalog; MkDocs would stop the build on a stray invalid byte.
-    state = _require_state()
-    generated = state.generated.get(page.file.src_uri)
-    if generated is not None and generated.is_markdown:  # an older part of a long source file
-        return generated.markdown
-    source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
-    return source.text.raw if source is not None else None
+    return events.page_read_source(page=page, config=config)
 
 
 def on_page_markdown(markdown, *, page, config, files):
-    state = _require_state()
-    _escape_page_meta(page)
-    if page.file.src_uri in state.generated:
-        return markdown
-    started = time.perf_counter()
-    markdown = state.renderer.page_markdown(page.file.src_uri, markdown)
-    state.timings["sources"] = state.timings.get("sources", 0.0) + time.perf_counter() - started
-    return markdown
+    return events.page_markdown(markdown, page=page, config=config, files=files)
 
 
 def on_page_content(html, *, page, config, files):
-    state = _require_state()
-    if state.search_index is not None and _content_is_final(page, state):
-        state.search_index.submit(page, html)
-    release_markdown(page)
-    return html
+    return events.page_content(html, page=page, config=config, files=files)
 
 
 def on_env(env, *, config, files):
-    # Every template, 404 included, announces the site feeds in <head>.
-    env.globals["llminfra_feeds"] = site_feed_links()
-    return env
+    return events.env(env, config=config, files=files)
 
 
+@event_priority(AFTER_SEARCH)  # the search plugin indexes a page with its full table of contents first
 def on_page_context(context, *, page, config, nav):
-    state = _require_state()
-    generated = state.generated.get(page.file.src_uri)
-    if generated is not None:
-        edit_path = generated.edit_path
-        page.edit_url = state.renderer.source_url(edit_path, generated.edit_line) if edit_path else None
-        if has_marker(page.content):
-            body = generated.render_body()
-            page.content = restore_body(page.content, body)
-            page.present_anchor_ids |= body_anchor_ids(body)
-    # After the search plugin (hooks run after plugins), which reads the full
-    # table of contents to title its sections.
-    limit_toc(page.toc)
-    return context
+    return events.page_context(context, page=page, config=config, nav=nav)
 
 
 def on_post_page(output, *, page, config):
-    state = _require_state()
-    page.content = ""  # written: MkDocs would keep every page's HTML until the end of the build
-    started = time.perf_counter()
-    output = compact_html(output)
-    state.timings["html"] = state.timings.get("html", 0.0) + time.perf_counter() - started
-    return output
+    return events.post_page(output, page=page, config=config)
 
 
+@event_priority(AFTER_SEARCH)  # the search plugin writes its index first; it is compacted here
 def on_post_build(*, config):
-    state = _require_state()
-    started = time.perf_counter()
-    options = _feed_options(config)
-    write_feeds(state.catalog, options, Path(config.site_dir))
-    write_podcast(state.catalog, options, Path(config.site_dir))
-    state.timings["feeds"] = time.perf_counter() - started
-    state.timings["pages"] += state.renderer.generated_seconds  # bodies rendered as pages were written
-    state.renderer.release_caches()
-    started = time.perf_counter()
-    # After the search plugin's on_post_build (hooks run after plugins).
-    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
-    state.timings["search"] = time.perf_counter() - started
-    figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
-    log.info(f"llminfra timing: {figures}")
-    report = state.search_index.report if state.search_index else None
-    if report is not None:
-        log.info(f"llminfra search worker: pages={report.pages} busy={report.busy_seconds:.3f}s "
-                 f"peak_rss={report.peak_rss_mb:.0f}MB")
-
-
-# -- helpers ---------------------------------------------------------------
-
-
-def _require_state() -> BuildState:
-    if _state is None:
-        raise RuntimeError("llminfra hooks: on_config did not run")
-    return _state
-
-
-def _docs_dir_name(config, root: Path) -> str:
-    docs = Path(config.docs_dir).resolve()
-    try:
-        return docs.relative_to(root).as_posix()
-    except ValueError:
-        return docs.as_posix()
-
-
-def _render_options(config, fragments: TrustedFragments) -> RenderOptions:
-    repo = (config.repo_url or "").rstrip("/")
-    branch = (config.extra or {}).get("source_branch", "main")
-    return RenderOptions(
-        use_directory_urls=config.use_directory_urls,
-        site_url=config.site_url or "",
-        repo_blob_url=f"{repo}/blob/{branch}/" if "github.com" in repo else None,
-        markdown_factory=lambda: python_markdown.Markdown(
-            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}),
-        fragments=fragments,
-    )
-
-
-def _feed_options(config) -> FeedOptions:
-    return FeedOptions.from_settings(
-        (config.extra or {}).get("feeds"),
-        site_url=config.site_url or "",
-        site_name=config.site_name,
-        site_description=config.site_description or "",
-        author=config.site_author or "",
-        use_directory_urls=config.use_directory_urls,
-    )
-
-
-def _guard_links(config) -> None:
-    """Every markdown link on the site goes through the unsafe-scheme filter."""
-    if not any(isinstance(ext, SafeLinksExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(SafeLinksExtension())
-
-
-def _escape_page_meta(page) -> None:
-    # Material prints page.meta.title and .description into <head> unescaped.
-    for key in ("title", "description"):
-        value = page.meta.get(key)
-        if isinstance(value, str) and any(c in value for c in '<>"'):
-            page.meta[key] = html.escape(value, quote=True)
-
-
-def _report_problems(catalog: Catalog) -> None:
-    # Errors are warnings to MkDocs, so `mkdocs build --strict` fails on them.
-    for problem in catalog.problems:
-        if problem.severity == "error":
-            log.warning(str(problem))
-        else:
-            log.info(str(problem))
-
-
-def _content_is_final(page, state: BuildState) -> bool:
-    """False for generated pages whose body is spliced in later (on_page_context): Material indexes those then."""
-    generated = state.generated.get(page.file.src_uri)
-    return generated is None or generated.is_markdown
-
-
-def _index_in_worker(config) -> WorkerSearchIndex | None:
-    """Put a ``WorkerSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
-    plugin = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
-    if plugin is None or not plugin.config.enabled:
-        return None
-    plugin.search_index = WorkerSearchIndex(**plugin.config)
-    return plugin.search_index
-
-
-def _teach_segmenter(catalog: Catalog, search_index: WorkerSearchIndex | None) -> None:
-    """Keep domain words whole in Material's jieba-based search index."""
-    words = catalog.taxonomy.segmenter_words()
-    if search_index is not None:  # jieba then runs in the worker only
-        search_index.add_words(words)
-    elif not teach_jieba(words):  # Material then indexes Chinese unsegmented; the tests catch that.
-        log.warning("jieba is not installed: Chinese search will not find words inside sentences")
-
-
-def _link_generated_pages(nav, files, generated: dict) -> None:
-    def visit(items, parent):
-        for index, item in enumerate(items):
-            if isinstance(item, Link) and item.url in generated:
-                page = files.get_file_from_path(item.url).page
-                page.title, page.parent = item.title, parent
-                items[index] = page
-            elif isinstance(item, Section):
-                visit(item.children, item)
-
-    visit(nav.items, None)
-
-
-def _chain_pages(nav) -> None:
-    """The navigation's page list and previous/next links, after the hooks changed it."""
-    nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
-    for previous, following in zip(nav.pages, nav.pages[1:]):
-        previous.next_page, following.previous_page = following, previous
-
-
-def _walk(items):
-    for item in items:
-        yield item
-        if isinstance(item, Section):
-            yield from _walk(item.children)
-
-
-def _add_generated_file(files, config, page: GeneratedPage) -> None:
-    existing = files.get_file_from_path(page.src_uri)
-    if existing is not None and not existing.generated_by:
-        log.warning(f"docs/{page.src_uri}: this page is generated at build time; remove the file from docs/")
-        files.remove(existing)
-    if _serve_cache is not None:  # a file on disk, newer than the built page only if the markdown changed
-        files.append(File.generated(config, page.src_uri,
-                                    abs_src_path=_serve_cache.generated_file(page.src_uri, page.markdown)))
-    elif page.is_markdown:  # the markdown is rendered when MkDocs reads the page (on_page_read_source)
-        files.append(File.generated(config, page.src_uri, content=page.head))
-    else:  # the body is rendered when the page is written (on_page_context)
-        files.append(File.generated(config, page.src_uri, content=marked_markdown(page.head)))
-
-
-def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> None:
-    """Docs pages whose rendered body changed though their file did not: rebuild them in a dirty build."""
-    for file in files.documentation_pages():
-        if file.generated_by:
-            continue
-        # A source page's body comes from the catalog (which also copes with bad bytes in the file).
-        is_source = renderer.catalog.source_for(file.src_uri) is not None
-        body = "" if is_source else split_front_matter(file.content_string)[0]
-        if cache.body_changed(file.src_uri, renderer.page_markdown(file.src_uri, body)):
-            mark_for_rebuild(file.abs_dest_path)
+    events.post_build(config=config)

@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 from conftest import ROOT
 
-from llminfra.catalog import build_catalog
-from llminfra.layout import SiteLayout
-from llminfra.model import SourceKind
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import SourceKind
+from llminfra.sources.loading import build_catalog
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402

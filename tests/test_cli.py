@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
 
-from llminfra.catalog import build_catalog
-from llminfra.cli import main
+from llminfra.authoring.sharelist_writer import NewShareEntry, add_entry
 from llminfra.commands.check import generated_page_conflicts, generated_page_paths, github_annotation
-from llminfra.errors import SourceProblem
-from llminfra.layout import SiteLayout
-from llminfra.links import canonical_url
-from llminfra.render import RenderOptions, SiteRenderer
-from llminfra.sharelist_writer import NewShareEntry, add_entry
+from llminfra.commands.cli import main
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.links import canonical_url
+from llminfra.domain.problems import SourceProblem
+from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.sources.loading import build_catalog
 from llminfra.sources.sharelist import ShareListParser
 
 SHARE = "docs/share/index.md"
@@ -143,7 +143,7 @@ def test_check_needs_a_project(tmp_path, capsys):
 
 
 def test_check_does_not_load_mkdocs():
-    script = ("import sys; from llminfra.cli import main; code = main(['--root', sys.argv[1], 'check']); "
+    script = ("import sys; from llminfra.commands.cli import main; code = main(['--root', sys.argv[1], 'check']); "
               "print('MKDOCS_LOADED' if any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules) else 'OK');"
               "sys.exit(code)")
     result = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True,

@@ -18,9 +18,9 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project
 
-from llminfra.catalog import build_catalog
-from llminfra.layout import SiteLayout
-from llminfra.render import RenderOptions, SiteRenderer
+from llminfra.domain.layout import SiteLayout
+from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.sources.loading import build_catalog
 
 CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 REPO = re.search(r'repo_url: !ENV \[REPO_URL, "([^"]+)"\]', CONFIG).group(1).rstrip("/")

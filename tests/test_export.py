@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_mkdocs_build
 
-from llminfra.export import export_site, hookless_config, read_settings, split_front_matter
+from llminfra.publish.export import export_site, hookless_config, read_settings, split_front_matter
 
 HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
 ENTRY_ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
@@ -134,7 +134,7 @@ def test_generated_pages_read_the_same_with_and_without_hooks(exported, built_si
 
 def test_search_index_rewrite_keeps_material_s_index_data(exported, tmp_path):
     # The plain build's index is Material's own (ASCII escapes); the hooks rewrite theirs with UTF-8.
-    from llminfra.output import compact_search_index
+    from llminfra.mkdocs_adapter.page_output import compact_search_index
 
     _, _, site, _ = exported
     material = (site / "search" / "search_index.json").read_bytes()

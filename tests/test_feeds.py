@@ -13,19 +13,18 @@ import feedparser
 import pytest
 from conftest import ROOT, copy_project, run_mkdocs_build
 
-from llminfra.catalog import build_catalog
-from llminfra.feeds import (
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
+from llminfra.domain.urls import absolute_url, tag_feed_path
+from llminfra.publish.feeds import (
     DEFAULT_LIMIT,
     DEFAULT_TAG_LIMIT,
     FeedOptions,
-    absolute_url,
     entry_datetime,
     feed_updated,
-    tag_feed_path,
     write_feeds,
 )
-from llminfra.layout import SiteLayout
-from llminfra.model import Entry, PartialDate, SourceKind, SourceLocation
+from llminfra.sources.loading import build_catalog
 
 SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
 CHINESE_TAG = "向量检索实践"

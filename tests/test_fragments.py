@@ -8,11 +8,11 @@ import markdown
 import pytest
 from conftest import ROOT
 
-from llminfra.catalog import build_catalog
-from llminfra.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
-from llminfra.layout import SiteLayout
-from llminfra.render import RenderOptions, SiteRenderer
-from llminfra.safe_html import SafeLinksExtension
+from llminfra.domain.layout import SiteLayout
+from llminfra.mkdocs_adapter.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
+from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.sources.loading import build_catalog
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
 
@@ -57,7 +57,7 @@ def catalog():
 def test_the_hooks_renderer_writes_tokens_and_the_export_writes_the_html(catalog):
     source = next(s for s in catalog.sources if any(e.audio for e in s.entries))
     fragments = TrustedFragments()
-    tokens = SiteRenderer(catalog, ROOT / "overrides", RenderOptions(fragments=fragments)).source_page_markdown(source)
+    tokens = SiteRenderer(catalog, ROOT / "overrides", RenderOptions(html_block=fragments.token)).source_page_markdown(source)
     inline = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).source_page_markdown(source)
     # Every entry's metadata block and every player are blocks; none is raw HTML in the text.
     assert "llm-entry-meta" not in tokens and "<audio" not in tokens

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from llminfra.catalog import build_catalog
-from llminfra.layout import SiteLayout
+from llminfra.domain.layout import SiteLayout
+from llminfra.sources.loading import build_catalog
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser

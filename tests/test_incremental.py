@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from llminfra.incremental import ServeCache, mark_for_rebuild
+from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402

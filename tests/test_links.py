@@ -1,4 +1,4 @@
-from llminfra.links import canonical_url, is_safe_outbound
+from llminfra.domain.links import canonical_url, is_safe_outbound
 
 SHARED = (
     "https://mp.weixin.qq.com/s?__biz=MzYyMjA5NzMwOQ==&mid=2247485745&idx=1&sn=3763b72b5bfb05f8dcec02f2c38ae8b0"

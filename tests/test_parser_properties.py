@@ -139,7 +139,7 @@ NEW_TITLE = st.text(alphabet=st.one_of(CJK, st.sampled_from(string.ascii_letters
 @SETTINGS
 @given(share_lists(), NEW_TITLE, SLUG, SUMMARY, MONTH, st.booleans())
 def test_add_then_parse_returns_the_added_entry_and_keeps_every_other(case, title, slug, summary, month, audio):
-    from llminfra.sharelist_writer import NewShareEntry, add_entry
+    from llminfra.authoring.sharelist_writer import NewShareEntry, add_entry
 
     text, expected = case
     link = f"https://example.com/new/{slug}"

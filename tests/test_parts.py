@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import SEEDS
 
-from llminfra.model import SourceKind
-from llminfra.parts import PartLimits, part_page, split_source
+from llminfra.domain.model import SourceKind
+from llminfra.domain.parts import PartLimits, part_page, split_source
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
 

@@ -14,12 +14,14 @@ import mutagen
 import pytest
 from conftest import ROOT, copy_project, run_mkdocs_build
 
-from llminfra.artwork import podcast_artwork_png
-from llminfra.catalog import build_catalog
-from llminfra.feeds import FeedOptions
-from llminfra.layout import SiteLayout
-from llminfra.model import AudioClip
-from llminfra.podcast import audio_episodes, format_duration, measure_clip, podcast_guid
+from llminfra.domain.episodes import audio_episodes, format_duration
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import AudioClip
+from llminfra.publish.artwork import podcast_artwork_png
+from llminfra.publish.feeds import FeedOptions
+from llminfra.publish.podcast import podcast_guid
+from llminfra.sources.audio_files import measure_clip
+from llminfra.sources.loading import build_catalog
 
 SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
 FIXTURE_AUDIO = ROOT / "tests/fixtures/audio"

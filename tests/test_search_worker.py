@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from mkdocs.exceptions import PluginError
 
-from site_search import WorkerSearchIndex, worker_index_wanted
+from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, worker_index_wanted
 
 
 def test_the_command_line_build_indexes_in_the_worker_and_writes_material_s_index(built_site, tmp_path):
@@ -89,7 +89,7 @@ import sys
 sys.path.insert(0, {str(ROOT / "hooks")!r})
 from types import SimpleNamespace
 from mkdocs.exceptions import PluginError
-from site_search import WorkerSearchIndex
+from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex
 
 if __name__ == "__main__":
     index = WorkerSearchIndex()

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
 
-from llminfra.catalog import build_catalog
-from llminfra.layout import SiteLayout
+from llminfra.domain.layout import SiteLayout
+from llminfra.sources.loading import build_catalog
 
 FIXTURES = ROOT / "tests/fixtures/bad"
 ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')

@@ -9,8 +9,14 @@ import pytest
 from conftest import build_synthetic_site
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from llminfra.output import TOC_MAX_LINKS, compact_html, compact_search_index, limit_toc, toc_link_count
-from llminfra.render import LISTING_TAG_CHIPS
+from llminfra.mkdocs_adapter.page_output import (
+    TOC_MAX_LINKS,
+    compact_html,
+    compact_search_index,
+    limit_toc,
+    toc_link_count,
+)
+from llminfra.render.site_renderer import LISTING_TAG_CHIPS
 
 
 def toc(months: int, entries_per_month: int, titled: bool = True) -> TableOfContents:
@@ -103,7 +109,7 @@ def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
 
 
 def test_long_tags_list_one_line_per_entry_under_years_and_short_tags_full_items(generated_site):
-    from llminfra.render import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
+    from llminfra.render.site_renderer import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
 
     assert tag_page_size(TAG_PAGE_SIZE) == TAG_PAGE_SIZE and tag_page_size(TAG_PAGE_SIZE + 1) == TAG_LINES_PAGE_SIZE
     assert tag_page_count(0) == 1 and tag_page_count(TAG_PAGE_SIZE + 1) == 1
@@ -133,7 +139,7 @@ def test_long_tags_list_one_line_per_entry_under_years_and_short_tags_full_items
 def test_long_nav_sections_keep_their_index_and_last_pages():
     from types import SimpleNamespace as Item
 
-    from llminfra.output import NAV_SECTION_LIMIT, trim_nav_sections
+    from llminfra.mkdocs_adapter.nav import NAV_SECTION_LIMIT, trim_nav_sections
 
     index = Item(title="index", is_index=True)
     notes = [Item(title=f"note {n:03d}", is_index=False) for n in range(NAV_SECTION_LIMIT + 5)]

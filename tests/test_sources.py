@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from conftest import ROOT, SEEDS
 
-from llminfra.links import canonical_url
-from llminfra.model import PartialDate
+from llminfra.domain.links import canonical_url
+from llminfra.domain.model import PartialDate
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from llminfra.catalog import build_catalog
-from llminfra.layout import SiteLayout
-from llminfra.taxonomy import FALLBACK_TAG, Taxonomy, tag_key
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy, tag_key
+from llminfra.sources.loading import build_catalog
 
 SMALL = """
 tags:

@@ -167,7 +167,7 @@ def test_pre_commit_ruff_matches_the_pinned_test_dependency(pre_commit):
 
 CONTRIBUTOR_TOOLING = [
     "hooks/llminfra/commands/check.py", "hooks/llminfra/commands/add.py", "hooks/llminfra/commands/tags.py",
-    "hooks/llminfra/sharelist_writer.py", "tests/test_cli.py", "tests/test_workflows.py",
+    "hooks/llminfra/authoring/sharelist_writer.py", "tests/test_cli.py", "tests/test_workflows.py",
     "tests/test_reproducible.py", "tests/test_edit_links.py",
 ]
 

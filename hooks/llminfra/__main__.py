@@ -1,5 +1,5 @@
 import sys
 
-from llminfra.cli import main
+from llminfra.commands.cli import main
 
 sys.exit(main())

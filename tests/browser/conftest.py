@@ -19,8 +19,9 @@ from browser_support import chromium_path, serve_directory
 from playwright.sync_api import Browser, sync_playwright
 
 from browser.reader import Reader
-from llminfra.catalog import Catalog, build_catalog
-from llminfra.layout import SiteLayout
+from llminfra.domain.catalog import Catalog
+from llminfra.domain.layout import SiteLayout
+from llminfra.sources.loading import build_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1280, "height": 900}

@@ -8,8 +8,8 @@ import pytest
 from browser_support import serve_directory
 from conftest import ROOT, copy_project, run_mkdocs_build
 
-from llminfra.model import SourceKind
-from llminfra.urls import month_location, page_url
+from llminfra.domain.model import SourceKind
+from llminfra.domain.urls import month_location, page_url
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from browser_support import serve_directory
 from conftest import copy_project, run_mkdocs_build
 from playwright.sync_api import expect
 
-from llminfra.podcast import audio_episodes
+from llminfra.domain.episodes import audio_episodes
 
 pytestmark = pytest.mark.browser
 

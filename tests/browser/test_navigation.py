@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser.reader import site_path
-from llminfra.model import SourceKind
-from llminfra.urls import month_location, page_url, tag_page, year_page
+from llminfra.domain.model import SourceKind
+from llminfra.domain.urls import month_location, page_url, tag_page, year_page
 
 pytestmark = pytest.mark.browser
 

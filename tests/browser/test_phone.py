@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from llminfra.urls import page_url
+from llminfra.domain.urls import page_url
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from llminfra.model import SourceKind
-from llminfra.urls import page_url
+from llminfra.domain.model import SourceKind
+from llminfra.domain.urls import page_url
 
 pytestmark = pytest.mark.browser
 

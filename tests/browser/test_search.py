@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from browser.conftest import new_reader
 from browser.reader import SEARCH_INPUT, SEARCH_NO_RESULTS
-from llminfra.model import Entry
-from llminfra.urls import page_url
+from llminfra.domain.model import Entry
+from llminfra.domain.urls import page_url
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalog import read_taxonomy
-from ..layout import SiteLayout
-from ..sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
+from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
+from llminfra.domain.layout import SiteLayout
+from llminfra.sources.loading import read_taxonomy
 
 DEFAULT_FILE = "docs/share/index.md"
 EXIT_INVALID = 2

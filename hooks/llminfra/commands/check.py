@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..catalog import build_catalog
-from ..errors import SourceProblem
-from ..layout import SiteLayout
-from ..render import listen_page_count, tag_page_count
-from ..urls import listen_page, tag_page, year_page
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.problems import SourceProblem
+from llminfra.domain.urls import listen_page, tag_page, year_page
+from llminfra.render.site_renderer import listen_page_count, tag_page_count
+from llminfra.sources.loading import build_catalog
 
 EXIT_ERRORS = 1
 EXIT_NO_PROJECT = 2

@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ..export import export_site, hookless_config
+from llminfra.publish.export import export_site, hookless_config
 
 EXIT_NO_PROJECT = 2
 

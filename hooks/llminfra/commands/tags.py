@@ -11,10 +11,11 @@ import argparse
 import json
 import unicodedata
 
-from ..catalog import Catalog, build_catalog
-from ..layout import SiteLayout
-from ..model import Entry
-from ..taxonomy import FALLBACK_TAG
+from llminfra.domain.catalog import Catalog
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import Entry
+from llminfra.domain.taxonomy import FALLBACK_TAG
+from llminfra.sources.loading import build_catalog
 
 
 def register(subparsers) -> None:

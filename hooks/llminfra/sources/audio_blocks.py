@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..audio import AUDIO_CLOSE, AUDIO_OPEN, AudioBlockError, parse_audio_block
-from ..model import Entry
-from .document import LineEdit, ParsedSource
+from llminfra.domain.document import LineEdit, ParsedSource
+from llminfra.domain.model import Entry
+from llminfra.sources.audio_tags import AUDIO_CLOSE, AUDIO_OPEN, AudioBlockError, parse_audio_block
 
 
 def split_audio_blocks(source: ParsedSource, entry: Entry | None, start: int, end: int) -> list[str]:

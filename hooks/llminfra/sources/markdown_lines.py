@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
+
+from llminfra.domain.document import ParsedSource, SourceText
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A closing run of # counts only after a space, as in CommonMark ("C#" keeps its #).
@@ -31,22 +33,6 @@ class Heading:
     # marker to close it with, and the line where the fence was opened.
     closes_fence: str | None = None
     fence_opened_at: int | None = None
-
-
-@dataclass
-class SourceText:
-    """A source file read once: body lines after any YAML front matter."""
-
-    path: str
-    raw: str
-    lines: list[str]
-    meta: dict = field(default_factory=dict)
-    body_offset: int = 0  # number of lines taken by the front matter
-    meta_error: str | None = None
-
-    def line_number(self, index: int) -> int:
-        """1-based line number in the file of body line ``index``."""
-        return index + self.body_offset + 1
 
 
 def read_source_text(path: str, raw: str) -> SourceText:
@@ -74,6 +60,17 @@ def read_source_text(path: str, raw: str) -> SourceText:
                     meta = {}
                 return SourceText(path, text, lines[end + 1 :], meta, end + 1, error)
     return SourceText(path, text, lines)
+
+
+def open_source(kind, path: str, page: str, raw: str) -> ParsedSource:
+    """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding."""
+    source = ParsedSource(kind, read_source_text(path, raw), page)
+    text = source.text.raw
+    if "\ufffd" in text:
+        line = text[: text.index("\ufffd")].count("\n") + 1
+        source.problem_at_line(line, "file has bytes that are not UTF-8 text (or NUL bytes)",
+                               "save the file as UTF-8; the bad bytes are shown as �")
+    return source
 
 
 def iter_headings(lines: list[str], boundary: re.Pattern | None = None):

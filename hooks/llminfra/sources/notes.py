@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..links import canonical_url
-from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
-from .document import LineEdit, ParsedSource
-from .markdown_lines import extract_urls, iter_headings, plain_excerpt
+from llminfra.domain.document import LineEdit, ParsedSource
+from llminfra.domain.links import canonical_url
+from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
+from llminfra.sources.markdown_lines import extract_urls, iter_headings, open_source, plain_excerpt
 
 ITEM_NUMBER = re.compile(r"^\d+\s*[.、．]\s*")
 SOURCE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?来源(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*(?P<rest>.*)$")
@@ -56,7 +56,7 @@ class NoteParser:
     kind = SourceKind.NOTE
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource.read(self.kind, path, page, raw)
+        source = open_source(self.kind, path, page, raw)
         text = source.text
         if text.meta_error:
             source.problem_at_line(1, text.meta_error, "fix the YAML between the --- lines")

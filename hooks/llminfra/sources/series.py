@@ -19,10 +19,16 @@ import posixpath
 import re
 from urllib.parse import urlsplit
 
-from ..links import canonical_url, is_safe_outbound
-from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
-from .document import LineEdit, ParsedSource
-from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt
+from llminfra.domain.document import LineEdit, ParsedSource
+from llminfra.domain.links import canonical_url, is_safe_outbound
+from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
+from llminfra.sources.markdown_lines import (
+    iter_headings,
+    normalise_digits,
+    open_source,
+    parse_heading_link,
+    plain_excerpt,
+)
 
 UNKNOWN = "?"
 META_LINE = re.compile(r"^(?P<date>[^|]*)\|(?P<categories>[^|]*)\|(?P<tags>.*)$")
@@ -60,7 +66,7 @@ class SeriesIndexParser:
     kind = SourceKind.SERIES
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource.read(self.kind, path, page, raw)
+        source = open_source(self.kind, path, page, raw)
         lines = source.text.lines
         headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
         for number, heading in enumerate(headings):

@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import re
 
-from ..links import canonical_url, is_safe_outbound
-from ..model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
-from .audio_blocks import split_audio_blocks
-from .document import LineEdit, ParsedSource
-from .markdown_lines import iter_headings, normalise_digits, parse_heading_link, plain_excerpt
+from llminfra.domain.document import LineEdit, ParsedSource
+from llminfra.domain.links import canonical_url, is_safe_outbound
+from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
+from llminfra.sources.audio_blocks import split_audio_blocks
+from llminfra.sources.markdown_lines import (
+    iter_headings,
+    normalise_digits,
+    open_source,
+    parse_heading_link,
+    plain_excerpt,
+)
 
 MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
@@ -39,7 +45,7 @@ class ShareListParser:
     kind = SourceKind.SHARE
 
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = ParsedSource.read(self.kind, path, page, raw)
+        source = open_source(self.kind, path, page, raw)
         lines = source.text.lines
         headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
         month: PartialDate | None = None

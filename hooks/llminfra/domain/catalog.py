@@ -1,8 +1,9 @@
 """The catalog: every entry of every source, parsed once per build.
 
-Built in one pass over the sources, then indexed by tag and by month. All
-later steps (pages, feeds, the command-line tools) read from it and never
-go back to the files.
+Assembled in one pass over the parsed sources (``llminfra.sources.loading``
+reads and parses the files), then indexed by tag and by month. All later
+steps (pages, feeds, the command-line tools) read from it and never go back
+to the files.
 """
 
 from __future__ import annotations
@@ -13,21 +14,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourceProblem
-from .layout import SiteLayout
-from .model import Entry, SourceKind
-from .parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
-from .sources.document import ParsedSource
-from .sources.notes import NoteParser
-from .sources.series import SeriesIndexParser
-from .sources.sharelist import ShareListParser
-from .taxonomy import FALLBACK_TAG, Taxonomy
+from llminfra.domain.document import ParsedSource
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import Entry, SourceKind
+from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
+from llminfra.domain.problems import SourceProblem
+from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 
-PARSERS = {
-    SourceKind.SHARE: ShareListParser,
-    SourceKind.SERIES: SeriesIndexParser,
-    SourceKind.NOTE: NoteParser,
-}
 RELATED_TAGS = 8
 # More explicit tags than any reader could use is a mistake (or an attack on build time).
 MAX_TAGS_PER_ENTRY = 40
@@ -101,29 +94,10 @@ class Catalog:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def read_taxonomy(layout: SiteLayout) -> Taxonomy:
-    path = layout.root / layout.taxonomy
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    return Taxonomy.from_yaml(text, layout.taxonomy)
-
-
-def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
-    parsed = []
-    for kind, page in layout.discover():
-        path = layout.docs_path / page
-        raw = path.read_bytes().decode("utf-8", errors="replace")
-        source = PARSERS[kind]().parse(layout.project_path(page), page, raw)
-        parsed.append(source)
-    return parsed
-
-
-def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
-                  sources: list[ParsedSource] | None = None, part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
+def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[ParsedSource],
+                     part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
+    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed."""
     started = time.perf_counter()
-    taxonomy = taxonomy or read_taxonomy(layout)
-    if sources is None:
-        sources = parse_sources(layout)
-    parsed_at = time.perf_counter()
     problems = list(taxonomy.problems)
     for source in sources:
         problems.extend(source.problems)
@@ -136,7 +110,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     _assign_tags(catalog)
     _index_tags(catalog)
     _index_months(catalog)
-    catalog.timings = {"parse": parsed_at - started, "catalog": time.perf_counter() - parsed_at}
+    catalog.timings = {"catalog": time.perf_counter() - started}
     return catalog
 
 

@@ -23,15 +23,24 @@ import markdown
 import yaml
 from markupsafe import Markup
 
-from .catalog import Catalog, MonthIndex, TagIndex
-from .feeds import FEED_PATHS, SUBSCRIBE_MARKER, SUBSCRIBE_PAGE, absolute_url, tag_feed_path
-from .fragments import TrustedFragments
-from .model import Entry, SourceKind
-from .parts import SourcePart
-from .podcast import audio_episodes, format_duration
-from .safe_html import SafeLinksExtension, sanitize_html
-from .sources.document import LineEdit, ParsedSource
-from .urls import listen_page, month_location, page_url, relative_url, tag_page, year_page
+from llminfra.domain.catalog import Catalog, MonthIndex, TagIndex
+from llminfra.domain.document import LineEdit, ParsedSource
+from llminfra.domain.episodes import audio_episodes, format_duration
+from llminfra.domain.model import Entry, SourceKind
+from llminfra.domain.parts import SourcePart
+from llminfra.domain.urls import (
+    FEED_PATHS,
+    SUBSCRIBE_PAGE,
+    absolute_url,
+    listen_page,
+    month_location,
+    page_url,
+    relative_url,
+    tag_feed_path,
+    tag_page,
+    year_page,
+)
+from llminfra.render.safe_html import SafeLinksExtension, sanitize_html
 
 HOME_PAGE = "index.md"
 TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
@@ -49,6 +58,8 @@ LISTEN_PAGE_SIZE = 100  # episodes per page of 收听
 # excerpts; a busier one lists one line per entry (a page stays well under 300 KB either way).
 YEAR_FULL_ITEMS = 150
 CHART_MONTHS = 36
+# Comments in the hand-written 订阅 page that are replaced by feed addresses.
+SUBSCRIBE_MARKER = re.compile(r"<!--\s*llminfra:subscribe\s+(site|podcast|tags)\s*-->")
 
 
 @dataclass
@@ -86,9 +97,10 @@ class RenderOptions:
     # Builds the Markdown converter used for source text that contains raw HTML;
     # the hook passes one configured like the site's own.
     markdown_factory: Callable[[], markdown.Markdown] | None = None
-    # Set by the hooks, which convert source pages with TrustedFragmentsExtension: template HTML
-    # in them is then a token line (llminfra.fragments). Without it (export), the HTML itself.
-    fragments: TrustedFragments | None = None
+    # What stands for a block of template HTML in a source page's markdown. The MkDocs adapter
+    # passes a one-line token that its Markdown extension swaps back (llminfra.mkdocs_adapter.fragments);
+    # by default (export) the HTML itself.
+    html_block: Callable[[str], str] | None = None
 
 
 class SiteRenderer:
@@ -313,8 +325,8 @@ class SiteRenderer:
 
     def _block(self, html: str) -> str:
         """Template HTML for a source page's markdown (or the token that stands for it)."""
-        fragments = self.options.fragments
-        return fragments.token(html) if fragments is not None else html
+        html_block = self.options.html_block
+        return html_block(html) if html_block is not None else html
 
     def _heading_text(self, entry: Entry) -> str:
         """The heading as inert markdown: the title is text, the link a plain URL."""

@@ -20,8 +20,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from .model import Entry
-from .sources.document import ParsedSource
+from llminfra.domain.document import ParsedSource
+from llminfra.domain.model import Entry
 
 
 @dataclass(frozen=True)

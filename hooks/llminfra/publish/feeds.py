@@ -16,11 +16,9 @@ from the sources into feed readers; the full summary is one link away.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 # feedgen.feed first: it imports lxml.etree, which feedgen.util (pulled in
 # by the extensions) uses without importing it.
@@ -29,22 +27,21 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from .catalog import Catalog, TagIndex
-from .model import Entry
-from .urls import page_url, tag_page
+from llminfra.domain.catalog import Catalog, TagIndex
+from llminfra.domain.model import Entry
+from llminfra.domain.urls import (
+    SITE_ATOM,
+    SITE_JSON,
+    SITE_RSS,
+    absolute_url,
+    page_url,
+    tag_feed_path,
+    tag_page,
+)
 
-SITE_RSS = "feeds/feed.xml"
-SITE_ATOM = "feeds/atom.xml"
-SITE_JSON = "feeds/feed.json"
-PODCAST_RSS = "feeds/podcast.xml"
-PODCAST_ARTWORK = "feeds/podcast.png"
-FEED_PATHS = {"rss": SITE_RSS, "atom": SITE_ATOM, "json": SITE_JSON, "podcast": PODCAST_RSS}
 DEFAULT_LIMIT = 50
 # A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
 DEFAULT_TAG_LIMIT = 20
-# The 订阅 page is hand-written; these comments in it are replaced by feed addresses.
-SUBSCRIBE_PAGE = "subscribe.md"
-SUBSCRIBE_MARKER = re.compile(r"<!--\s*llminfra:subscribe\s+(site|podcast|tags)\s*-->")
 LANGUAGE = "zh-cn"
 GENERATOR = "llminfra"
 
@@ -61,32 +58,6 @@ UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # one beside the feeds answers that request instead of a 404 on every page view.
 EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 SITEMAP_STUBS = ("feeds/sitemap.xml", "feeds/tags/sitemap.xml")
-
-RSS_TYPE = "application/rss+xml"
-ATOM_TYPE = "application/atom+xml"
-JSON_TYPE = "application/feed+json"
-
-
-def tag_feed_path(slug: str) -> str:
-    """Site-relative path of a tag's feed (slugs may hold CJK characters)."""
-    return f"feeds/tags/{slug}.xml"
-
-
-def site_feed_links() -> list[dict[str, str]]:
-    """The feeds announced in every page's <head>, most useful first."""
-    return [
-        {"path": SITE_RSS, "type": RSS_TYPE, "label": "RSS"},
-        {"path": SITE_ATOM, "type": ATOM_TYPE, "label": "Atom"},
-        {"path": SITE_JSON, "type": JSON_TYPE, "label": "JSON Feed"},
-        {"path": PODCAST_RSS, "type": RSS_TYPE, "label": "音频摘要播客"},
-    ]
-
-
-def absolute_url(site_url: str, path: str, anchor: str | None = None) -> str:
-    """``site_url`` + a site-relative path, percent-encoded (CJK slugs and file names)."""
-    url = site_url.rstrip("/") + "/" + quote(path.lstrip("/"), safe="/-_.~")
-    return f"{url}#{quote(anchor, safe='-_.~')}" if anchor else url
-
 
 @dataclass(frozen=True)
 class FeedOptions:

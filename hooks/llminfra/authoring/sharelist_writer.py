@@ -33,11 +33,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .links import canonical_url, is_safe_outbound
-from .model import Entry, PartialDate
-from .sources.document import ParsedSource
-from .sources.markdown_lines import HEADING
-from .sources.sharelist import ShareListParser
+from llminfra.domain.document import ParsedSource
+from llminfra.domain.links import canonical_url, is_safe_outbound
+from llminfra.domain.model import Entry, PartialDate
+from llminfra.sources.markdown_lines import HEADING
+from llminfra.sources.sharelist import ShareListParser
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 MONTH_ARGUMENT = re.compile(r"^(\d{4})(\d{2})$")

@@ -1,10 +1,7 @@
 """The podcast: every audio summary as an episode of an RSS 2.0 + iTunes feed.
 
-- ``measure_local_audio`` reads size and duration of audio files kept under
-  docs/ with mutagen (remote files keep what the source declares, if
-  anything), once per build, before pages are rendered.
-- ``audio_episodes`` lists every clip, newest first: the 收听 page and the
-  feed show the same list.
+- the episodes are ``llminfra.domain.episodes.audio_episodes``: the 收听 page
+  and the feed show the same list;
 - ``write_podcast`` writes the feed and its artwork into the built site.
 
 Like the other feeds, nothing depends on the build time.
@@ -13,19 +10,24 @@ Like the other feeds, nothing depends on the build time.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-import mutagen
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator  # before feedgen.util, see feeds.py
 from feedgen.util import xml_elem
 
-from .artwork import podcast_artwork_png
-from .catalog import Catalog
-from .feeds import GENERATOR, LANGUAGE, PODCAST_ARTWORK, PODCAST_RSS, FeedOptions, entry_datetime, feed_updated
-from .model import AudioClip, Entry
-from .urls import listen_page
+from llminfra.domain.catalog import Catalog
+from llminfra.domain.episodes import Episode, audio_episodes, format_duration
+from llminfra.domain.model import AudioClip
+from llminfra.domain.urls import PODCAST_ARTWORK, PODCAST_RSS, listen_page
+from llminfra.publish.artwork import podcast_artwork_png
+from llminfra.publish.feeds import (
+    GENERATOR,
+    LANGUAGE,
+    FeedOptions,
+    entry_datetime,
+    feed_updated,
+)
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -33,79 +35,6 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 CATEGORY = "Technology"
 UNKNOWN_LENGTH = 0  # what RSS allows for an enclosure of unknown size
-
-
-@dataclass(frozen=True)
-class Episode:
-    entry: Entry
-    clip: AudioClip
-    index: int  # position of the clip among the entry's clips (0 = first)
-    count: int  # clips of the entry
-
-    @property
-    def title(self) -> str:
-        if self.count > 1:
-            return f"{self.entry.title}（{self.index + 1}/{self.count}）"
-        return self.entry.title
-
-    @property
-    def key(self) -> str:
-        """Fragment-safe id of the episode on the 收听 page."""
-        return f"{self.entry.anchor}-{self.index + 1}"
-
-
-def audio_episodes(catalog: Catalog) -> list[Episode]:
-    """Every audio clip of every entry, newest entry first."""
-    return [
-        Episode(entry, clip, index, len(entry.audio))
-        for entry in catalog.newest_first if entry.audio
-        for index, clip in enumerate(entry.audio)
-    ]
-
-
-def format_duration(seconds: float | None) -> str | None:
-    """``H:MM:SS`` or ``M:SS``; None when unknown."""
-    if seconds is None or seconds <= 0:
-        return None
-    total = max(1, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-# -- local audio files -------------------------------------------------------
-
-
-def measure_local_audio(catalog: Catalog, docs_path: Path) -> None:
-    """Give local clips their real size and duration, read from the file."""
-    measured: dict[str, AudioClip] = {}
-    for entry in catalog.entries:
-        if any(clip.is_local for clip in entry.audio):
-            entry.audio = [_measured(clip, docs_path, measured) for clip in entry.audio]
-
-
-def _measured(clip: AudioClip, docs_path: Path, cache: dict[str, AudioClip]) -> AudioClip:
-    if not clip.is_local:
-        return clip
-    key = f"{clip.site_path}\0{clip.mime_type}"
-    if key not in cache:
-        cache[key] = measure_clip(clip, docs_path / clip.site_path)
-    return cache[key]
-
-
-def measure_clip(clip: AudioClip, path: Path) -> AudioClip:
-    """``clip`` with the file's size in bytes and mutagen's duration in seconds."""
-    if not path.is_file():  # the catalog reports missing files
-        return clip
-    duration = clip.duration_seconds
-    try:
-        audio = mutagen.File(path)
-    except mutagen.MutagenError:
-        audio = None
-    length = getattr(getattr(audio, "info", None), "length", None)
-    if length and length > 0:
-        duration = float(length)
-    return replace(clip, length_bytes=path.stat().st_size, duration_seconds=duration)
 
 
 # -- the feed ----------------------------------------------------------------

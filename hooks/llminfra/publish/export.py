@@ -27,11 +27,11 @@ from pathlib import Path
 import markdown
 import yaml
 
-from .catalog import build_catalog
-from .layout import SiteLayout
-from .render import RenderOptions, SiteRenderer
-from .safe_html import SafeLinksExtension
-from .sources.markdown_lines import read_source_text
+from llminfra.domain.layout import SiteLayout
+from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.sources.loading import build_catalog
+from llminfra.sources.markdown_lines import read_source_text
 
 
 @dataclass

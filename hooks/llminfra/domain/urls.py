@@ -53,3 +53,40 @@ def month_location(key: str) -> tuple[str, str]:
 def listen_page(page_number: int = 1) -> str:
     """The 收听 page (also the podcast's home) and its further pages."""
     return "listen/index.md" if page_number == 1 else f"listen/{page_number}/index.md"
+
+
+# -- feeds: where they are written in the built site ------------------------
+
+SITE_RSS = "feeds/feed.xml"
+SITE_ATOM = "feeds/atom.xml"
+SITE_JSON = "feeds/feed.json"
+PODCAST_RSS = "feeds/podcast.xml"
+PODCAST_ARTWORK = "feeds/podcast.png"
+FEED_PATHS = {"rss": SITE_RSS, "atom": SITE_ATOM, "json": SITE_JSON, "podcast": PODCAST_RSS}
+# The 订阅 page is hand-written; the renderer fills in its feed addresses.
+SUBSCRIBE_PAGE = "subscribe.md"
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
+
+
+def tag_feed_path(slug: str) -> str:
+    """Site-relative path of a tag's feed (slugs may hold CJK characters)."""
+    return f"feeds/tags/{slug}.xml"
+
+
+def site_feed_links() -> list[dict[str, str]]:
+    """The feeds announced in every page's <head>, most useful first."""
+    return [
+        {"path": SITE_RSS, "type": RSS_TYPE, "label": "RSS"},
+        {"path": SITE_ATOM, "type": ATOM_TYPE, "label": "Atom"},
+        {"path": SITE_JSON, "type": JSON_TYPE, "label": "JSON Feed"},
+        {"path": PODCAST_RSS, "type": RSS_TYPE, "label": "音频摘要播客"},
+    ]
+
+
+def absolute_url(site_url: str, path: str, anchor: str | None = None) -> str:
+    """``site_url`` + a site-relative path, percent-encoded (CJK slugs and file names)."""
+    url = site_url.rstrip("/") + "/" + quote(path.lstrip("/"), safe="/-_.~")
+    return f"{url}#{quote(anchor, safe='-_.~')}" if anchor else url

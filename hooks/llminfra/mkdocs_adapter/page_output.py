@@ -1,7 +1,7 @@
 """Keeping the built site (and the build) small as it grows: table of contents, HTML, search index, memory.
 
-Plain Python on the objects MkDocs hands to the hooks (a page's table of
-contents is a list of items with ``children``), so nothing here imports MkDocs.
+Works on the objects MkDocs hands to the hooks (a page's table of contents is
+a list of items with ``children``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,6 @@ from pathlib import Path
 # inside the navigation drawer). Beyond this many links it only lists the top
 # level (the months of a share list); beyond it even there, it is left out.
 TOC_MAX_LINKS = 30
-
-# The theme writes the current page's whole section of the navigation into
-# every page (navigation.prune drops the other sections): a section of n pages
-# costs n² in total. Longer sections keep their index and their last pages.
-NAV_SECTION_LIMIT = 30
 
 # Whitespace the theme's templates indent with: a line break and what follows it.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+")
@@ -59,46 +54,6 @@ def _set_items(toc, items: list) -> None:
         toc[:] = items
     else:  # MkDocs' TableOfContents keeps its items in ``items``
         toc.items = items
-
-
-def trim_nav_sections(items, limit: int = NAV_SECTION_LIMIT) -> list:
-    """Keep at most ``limit`` pages (plus the index page) in each section, the last ones; returns those left out.
-
-    Sections list their files by name, and dated names (notes, yearly share
-    lists) put the newest last; the section's index page lists them all.
-    """
-    left_out = []
-    for item in items:
-        children = getattr(item, "children", None)
-        if not children:
-            continue
-        left_out += trim_nav_sections(children, limit)
-        index = children[:1] if getattr(children[0], "is_index", False) else []
-        rest = children[len(index):]
-        if len(rest) > limit:
-            left_out += rest[:-limit]
-            children[:] = index + rest[-limit:]
-    return left_out
-
-
-def drop_from_nav(items, is_dropped) -> None:
-    """Remove, in place, the pages for which ``is_dropped(page)`` holds, and sections left empty.
-
-    awesome-pages lists every page under a folder it is told to include, the
-    generated older parts of long source files (``share/2024/2/``) too; they
-    are reached from their source's page, like tag pages, not from the navigation.
-    """
-    kept = []
-    for item in items:
-        children = getattr(item, "children", None)
-        if children is not None:
-            drop_from_nav(children, is_dropped)
-            if not children:
-                continue
-        elif is_dropped(item):
-            continue
-        kept.append(item)
-    items[:] = kept
 
 
 def compact_html(html: str) -> str:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import SourceKind
+from llminfra.domain.model import SourceKind
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import SourceProblem
+from llminfra.domain.problems import SourceProblem
 
 SEPARATORS = re.compile(r"[\s\-_.·/・]+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

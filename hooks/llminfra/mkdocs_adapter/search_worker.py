@@ -20,27 +20,22 @@ CPU; ``mkdocs serve`` keeps Material's index, which it updates page by page.
 If the worker fails, the build fails with its error: an index with missing
 pages would look fine and find nothing.
 
-This module is MkDocs-side (it imports Material), unlike the ``llminfra``
-package. The worker imports it by name, so the hooks folder is put on the
-worker's ``sys.path`` when it starts.
+The worker process imports this module by its name in the installed
+``llminfra`` package (``pip install -e .``), like any other module.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import resource
-import sys
 import time
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 
-HOOKS_DIR = str(Path(__file__).resolve().parent)
 _STOP = None
 
 
@@ -94,8 +89,7 @@ class WorkerSearchIndex(SearchIndex):
         self._reports, worker_end = context.Pipe(duplex=False)
         self._worker = context.Process(target=index_pages, args=(self._pages, worker_end),
                                        name="llminfra-search-index", daemon=True)
-        with _on_sys_path(HOOKS_DIR):
-            self._worker.start()
+        self._worker.start()
         worker_end.close()
         self._submitted: set[str] = set()
         self._order: list[str] = []  # page URLs, in the order Material indexes pages
@@ -181,15 +175,3 @@ def teach_jieba(words: list[str]) -> bool:
         jieba.add_word(word)
     return True
 
-
-@contextlib.contextmanager
-def _on_sys_path(path: str):
-    """``path`` on ``sys.path`` for the duration: a spawned process starts with the parent's ``sys.path``."""
-    added = path not in sys.path
-    if added:
-        sys.path.insert(0, path)
-    try:
-        yield
-    finally:
-        if added:
-            sys.path.remove(path)

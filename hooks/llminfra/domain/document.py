@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import SourceProblem
-from ..model import AudioClip, Entry, PartialDate, SourceKind
-from .markdown_lines import SourceText, read_source_text
+from llminfra.domain.model import AudioClip, Entry, PartialDate, SourceKind
+from llminfra.domain.problems import SourceProblem
+
+
+@dataclass
+class SourceText:
+    """A source file read once: body lines after any YAML front matter."""
+
+    path: str
+    raw: str
+    lines: list[str]
+    meta: dict = field(default_factory=dict)
+    body_offset: int = 0  # number of lines taken by the front matter
+    meta_error: str | None = None
+
+    def line_number(self, index: int) -> int:
+        """1-based line number in the file of body line ``index``."""
+        return index + self.body_offset + 1
 
 
 @dataclass
@@ -37,17 +52,6 @@ class ParsedSource:
     entries: list[Entry] = field(default_factory=list)
     edits: list[LineEdit] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
-
-    @classmethod
-    def read(cls, kind: SourceKind, path: str, page: str, raw: str) -> "ParsedSource":
-        """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding."""
-        source = cls(kind, read_source_text(path, raw), page)
-        text = source.text.raw
-        if "\ufffd" in text:
-            line = text[: text.index("\ufffd")].count("\n") + 1
-            source.problem_at_line(line, "file has bytes that are not UTF-8 text (or NUL bytes)",
-                                   "save the file as UTF-8; the bad bytes are shown as �")
-        return source
 
     @property
     def path(self) -> str:

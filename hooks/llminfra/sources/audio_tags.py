@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from .model import AudioClip
+from llminfra.domain.model import AudioClip
 
 AUDIO_ATTRIBUTES = {"controls", "preload", "title", "src", "type", "data-length", "data-duration"}
 SOURCE_ATTRIBUTES = {"src", "type", "data-length", "data-duration"}
