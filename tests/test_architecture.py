@@ -10,6 +10,10 @@ inside functions and ``TYPE_CHECKING`` blocks too.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +126,32 @@ def test_the_rule_allows_downward_imports(tmp_path):
     (package / "mkdocs_adapter" / "ok.py").write_text(
         "import mkdocs\nfrom llminfra.domain import model\nfrom ..publish import feeds\n")
     assert violations(package) == []
+
+
+def test_check_does_not_load_rendering_or_publishing():
+    """``check`` plans the generated pages without the renderer and its libraries."""
+    code = ("import sys; import llminfra.commands.check; "
+            "heavy = ('jinja2', 'markdown', 'feedgen', 'lxml', 'mutagen', 'nh3', "
+            "'llminfra.render', 'llminfra.publish'); "
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_no_cache_is_keyed_by_object_identity():
+    """``id()`` keys break when an object dies and its id is reused; entries and sources have stable keys."""
+    calls = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+             for path in PACKAGE.rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id"]
+    assert calls == []
+
+
+def test_hooks_that_must_follow_the_search_plugin_say_so_with_event_priority():
+    spec = importlib.util.spec_from_file_location("site_hooks_under_test", PACKAGE.parent / "site_hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    for event in ("on_config", "on_page_context", "on_post_build"):
+        assert getattr(hooks, event).mkdocs_priority < 0, event  # Material's search plugin runs at 0

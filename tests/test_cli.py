@@ -15,12 +15,11 @@ import pytest
 from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.authoring.sharelist_writer import NewShareEntry, add_entry
-from llminfra.commands.check import generated_page_conflicts, generated_page_paths, github_annotation
+from llminfra.commands.check import generated_page_conflicts, github_annotation
 from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
 from llminfra.domain.problems import SourceProblem
-from llminfra.render.site_renderer import RenderOptions, SiteRenderer
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.sharelist import ShareListParser
 
@@ -128,13 +127,6 @@ def test_check_reports_committed_copies_of_generated_pages(project, capsys):
     code, out, _ = run_cli(capsys, project, "check")
     assert code == 1
     assert "docs/tags/index.md:1: this page is generated at build time (remove the file from docs/)" in out
-
-
-def test_check_knows_every_page_the_build_generates():
-    layout = SiteLayout(ROOT)
-    catalog = build_catalog(layout)
-    rendered = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).generated_pages()
-    assert sorted(generated_page_paths(layout, catalog)) == sorted(page.src_uri for page in rendered)
 
 
 def test_check_needs_a_project(tmp_path, capsys):

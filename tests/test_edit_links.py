@@ -19,7 +19,9 @@ import yaml
 from conftest import ROOT, copy_project
 
 from llminfra.domain.layout import SiteLayout
-from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.domain.site_plan import plan_site
+from llminfra.render.options import RenderOptions
+from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
 CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -114,12 +116,11 @@ def test_every_year_of_the_month_archive_has_an_edit_link(built_site, catalog):
 
 def test_no_source_links_without_a_github_repository(catalog):
     source = next(s for s in catalog.sources if s.entries)
-    templates = ROOT / "overrides"
-    with_repo = SiteRenderer(catalog, templates, RenderOptions(repo_blob_url=BLOB)).source_page_markdown(source)
-    without = SiteRenderer(catalog, templates, RenderOptions(repo_blob_url=None)).source_page_markdown(source)
+    with_repo = source_markdown(catalog, source, RenderOptions(repo_blob_url=BLOB))
+    without = source_markdown(catalog, source, RenderOptions(repo_blob_url=None))
     assert with_repo.count('class="llm-source"') == len(source.entries)
     assert 'class="llm-source"' not in without
-    assert SiteRenderer(catalog, templates, RenderOptions()).source_url("data/taxonomy.yml", 3) is None
+    assert RenderOptions().source_url("data/taxonomy.yml", 3) is None
 
 
 def test_edit_links_follow_the_repository_ci_builds(tmp_path):
@@ -137,3 +138,9 @@ def test_edit_links_follow_the_repository_ci_builds(tmp_path):
     assert links and all(link.startswith(f"{fork}/blob/main/docs/share/index.md#L") for link in links)
     tag = (tmp_path / "site/tags/vllm/index.html").read_text(encoding="utf-8")
     assert EDIT_BUTTON.findall(tag)[0].startswith(f"{fork}/blob/main/data/taxonomy.yml#L")
+
+
+def source_markdown(catalog, source, options: RenderOptions) -> str:
+    """The rendered markdown of a source file's own page."""
+    plan = plan_site(catalog, SiteLayout(ROOT))
+    return SiteRenderer(catalog, plan, ROOT / "overrides", options).page_markdown(source.page, "")

@@ -9,9 +9,11 @@ import pytest
 from conftest import ROOT
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_plan import plan_site
 from llminfra.mkdocs_adapter.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
+from llminfra.render.options import RenderOptions
 from llminfra.render.safe_html import SafeLinksExtension
-from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
@@ -57,10 +59,16 @@ def catalog():
 def test_the_hooks_renderer_writes_tokens_and_the_export_writes_the_html(catalog):
     source = next(s for s in catalog.sources if any(e.audio for e in s.entries))
     fragments = TrustedFragments()
-    tokens = SiteRenderer(catalog, ROOT / "overrides", RenderOptions(html_block=fragments.token)).source_page_markdown(source)
-    inline = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).source_page_markdown(source)
+    tokens = source_markdown(catalog, source, RenderOptions(html_block=fragments.token))
+    inline = source_markdown(catalog, source, RenderOptions())
     # Every entry's metadata block and every player are blocks; none is raw HTML in the text.
     assert "llm-entry-meta" not in tokens and "<audio" not in tokens
     assert len(re.findall(r"^<!-- llminfra:", tokens, re.M)) == len(fragments) >= len(source.entries)
     assert "llminfra:" not in inline and inline.count('class="llm-entry-meta"') == len(source.entries)
     assert convert(tokens, fragments) == convert(inline)
+
+
+def source_markdown(catalog, source, options: RenderOptions) -> str:
+    """The rendered markdown of a source file's own page."""
+    plan = plan_site(catalog, SiteLayout(ROOT))
+    return SiteRenderer(catalog, plan, ROOT / "overrides", options).page_markdown(source.page, "")

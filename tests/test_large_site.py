@@ -16,8 +16,8 @@ from conftest import build_synthetic_site
 from site_checks import internal_link_problems
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_plan import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS
 from llminfra.domain.urls import page_url
-from llminfra.render.site_renderer import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS
 from llminfra.sources.loading import build_catalog
 
 PAGE_LIMIT = 300_000

@@ -16,7 +16,7 @@ from llminfra.mkdocs_adapter.page_output import (
     limit_toc,
     toc_link_count,
 )
-from llminfra.render.site_renderer import LISTING_TAG_CHIPS
+from llminfra.render.templates import LISTING_TAG_CHIPS
 
 
 def toc(months: int, entries_per_month: int, titled: bool = True) -> TableOfContents:
@@ -109,7 +109,7 @@ def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):
 
 
 def test_long_tags_list_one_line_per_entry_under_years_and_short_tags_full_items(generated_site):
-    from llminfra.render.site_renderer import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
+    from llminfra.domain.site_plan import TAG_LINES_PAGE_SIZE, TAG_PAGE_SIZE, tag_page_count, tag_page_size
 
     assert tag_page_size(TAG_PAGE_SIZE) == TAG_PAGE_SIZE and tag_page_size(TAG_PAGE_SIZE + 1) == TAG_LINES_PAGE_SIZE
     assert tag_page_count(0) == 1 and tag_page_count(TAG_PAGE_SIZE + 1) == 1

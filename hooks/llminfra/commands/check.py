@@ -14,8 +14,7 @@ import time
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.problems import SourceProblem
-from llminfra.domain.urls import listen_page, tag_page, year_page
-from llminfra.render.site_renderer import listen_page_count, tag_page_count
+from llminfra.domain.site_plan import plan_site
 from llminfra.sources.loading import build_catalog
 
 EXIT_ERRORS = 1
@@ -69,28 +68,12 @@ def github_annotation(problem: SourceProblem) -> str:
     return f"::{command} {properties}::{_escape_data(message)}"
 
 
-def generated_page_paths(layout: SiteLayout, catalog) -> list[str]:
-    """docs-relative paths of the pages the build generates, without rendering them.
-
-    Rendering every page would double the time of a check on a large site;
-    a test keeps this list equal to what ``SiteRenderer.generated_pages`` makes.
-    """
-    pages = ["tags/index.md", "archive/index.md", f"{layout.notes_dir}/index.md"]
-    episodes = sum(len(entry.audio) for entry in catalog.entries)
-    pages.extend(listen_page(number) for number in range(1, listen_page_count(episodes) + 1))
-    pages.extend(part.page for part in catalog.older_parts)
-    for tag in catalog.tags.values():
-        page_count = tag_page_count(len(tag.entries))
-        pages.extend(tag_page(tag.slug, number) for number in range(1, page_count + 1))
-    pages.extend(dict.fromkeys(year_page(month.year) for month in catalog.months))
-    return pages
-
-
 def generated_page_conflicts(layout: SiteLayout, catalog) -> list[SourceProblem]:
     """Files in docs/ at the paths of generated pages: the build replaces them and warns."""
     return [SourceProblem(layout.project_path(page), 1, "this page is generated at build time",
                           f"remove the file from {layout.docs_dir}/")
-            for page in generated_page_paths(layout, catalog) if (layout.docs_path / page).is_file()]
+            for page in (planned.src_uri for planned in plan_site(catalog, layout).pages)
+            if (layout.docs_path / page).is_file()]
 
 
 

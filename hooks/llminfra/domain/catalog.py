@@ -16,7 +16,7 @@ from pathlib import Path
 
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.model import Entry, SourceKind
+from llminfra.domain.model import Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
@@ -48,7 +48,7 @@ class MonthIndex:
 
     @property
     def label(self) -> str:
-        return f"{self.year} 年 {self.month} 月"
+        return month_label(self.year, self.month)
 
 
 @dataclass

@@ -39,9 +39,12 @@ class PartialDate:
 
     @property
     def display(self) -> str:
-        if self.day is None:
-            return f"{self.year} 年 {self.month} 月"
-        return self.iso
+        return month_label(self.year, self.month) if self.day is None else self.iso
+
+
+def month_label(year: int, month: int) -> str:
+    """How the site names a month: ``2025 年 9 月``."""
+    return f"{year} 年 {month} 月"
 
 
 @dataclass(frozen=True)

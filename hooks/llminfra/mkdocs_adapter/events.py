@@ -14,28 +14,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown as python_markdown
+from markupsafe import Markup
 from material.plugins.search.plugin import SearchPlugin
-from mkdocs.structure.files import File
 from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
+from llminfra.mkdocs_adapter.generated_files import LISTING_BODY, add_generated_file
 from llminfra.mkdocs_adapter.nav import chain_pages, drop_from_nav, link_generated_pages, trim_nav_sections
 from llminfra.mkdocs_adapter.page_output import (
+    body_anchor_ids,
     compact_html,
     compact_search_index,
     limit_toc,
     release_markdown,
 )
-from llminfra.mkdocs_adapter.prerendered import body_anchor_ids, has_marker, marked_markdown, restore_body
 from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, teach_jieba, worker_index_wanted
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
+from llminfra.render.options import RenderOptions
 from llminfra.render.safe_html import SafeLinksExtension
-from llminfra.render.site_renderer import GeneratedPage, RenderOptions, SiteRenderer
+from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.audio_files import measure_local_audio
 from llminfra.sources.loading import build_catalog
 
@@ -47,7 +50,7 @@ class BuildState:
     layout: SiteLayout
     catalog: Catalog | None = None
     renderer: SiteRenderer | None = None
-    generated: dict[str, GeneratedPage] = field(default_factory=dict)
+    plan: SitePlan | None = None  # every page the build generates
     timings: dict[str, float] = field(default_factory=dict)
     search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
     # Template HTML in source pages, kept out of the Markdown text until conversion.
@@ -86,11 +89,11 @@ def files(files, *, config):
     _report_problems(catalog)
     _teach_segmenter(catalog, state.search_index)
     started = time.perf_counter()
-    state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates,
+    state.plan = plan_site(catalog, state.layout)
+    state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
                                   _render_options(config, state.fragments))
-    for page in state.renderer.generated_pages():
-        _add_generated_file(files, config, page)
-        state.generated[page.src_uri] = page
+    for page in state.plan.pages:
+        add_generated_file(files, config, page, state.renderer, _serve_cache)
     if _serve_cache is not None:
         _mark_rewritten_pages(files, state.renderer, _serve_cache)
     state.timings["pages"] = time.perf_counter() - started
@@ -101,7 +104,7 @@ def nav(nav, *, config, files):
     # awesome-pages only finds files that exist in docs/; generated pages it
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
     state = _require_state()
-    link_generated_pages(nav, files, state.generated)
+    link_generated_pages(nav, files, state.plan.by_src_uri)
     older_parts = {part.page for part in state.catalog.older_parts}
     drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
     # Each page carries its whole section of the navigation: keep long sections short.
@@ -114,9 +117,6 @@ def page_read_source(*, page, config):
     # Source pages are read (and their encoding problems reported) by the
     # catalog; MkDocs would stop the build on a stray invalid byte.
     state = _require_state()
-    generated = state.generated.get(page.file.src_uri)
-    if generated is not None and generated.is_markdown:  # an older part of a long source file
-        return generated.markdown
     source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
     return source.text.raw if source is not None else None
 
@@ -124,7 +124,8 @@ def page_read_source(*, page, config):
 def page_markdown(markdown, *, page, config, files):
     state = _require_state()
     _escape_page_meta(page)
-    if page.file.src_uri in state.generated:
+    planned = state.plan.get(page.file.src_uri)
+    if planned is not None and planned.is_listing:  # its body goes into its template (page_context)
         return markdown
     started = time.perf_counter()
     markdown = state.renderer.page_markdown(page.file.src_uri, markdown)
@@ -134,7 +135,7 @@ def page_markdown(markdown, *, page, config, files):
 
 def page_content(html, *, page, config, files):
     state = _require_state()
-    if state.search_index is not None and _content_is_final(page, state):
+    if state.search_index is not None:
         state.search_index.submit(page, html)
     release_markdown(page)
     return html
@@ -148,16 +149,15 @@ def env(env, *, config, files):
 
 def page_context(context, *, page, config, nav):
     state = _require_state()
-    generated = state.generated.get(page.file.src_uri)
-    if generated is not None:
-        edit_path = generated.edit_path
-        page.edit_url = state.renderer.source_url(edit_path, generated.edit_line) if edit_path else None
-        if has_marker(page.content):
-            body = generated.render_body()
-            page.content = restore_body(page.content, body)
+    planned = state.plan.get(page.file.src_uri)
+    if planned is not None:
+        page.edit_url = state.renderer.source_url(planned.edit_path, planned.edit_line) if planned.edit_path else None
+        if planned.is_listing:
+            # Rendered as the page is written, so no listing's HTML is held for the whole build.
+            body = state.renderer.listing_body(planned)
+            context[LISTING_BODY] = Markup(body)
             page.present_anchor_ids |= body_anchor_ids(body)
-    # After the search plugin (hooks run after plugins), which reads the full
-    # table of contents to title its sections.
+    # After the search plugin, which reads the full table of contents to title its sections.
     limit_toc(page.toc)
     return context
 
@@ -178,10 +178,10 @@ def post_build(*, config):
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
     state.timings["feeds"] = time.perf_counter() - started
-    state.timings["pages"] += state.renderer.generated_seconds  # bodies rendered as pages were written
+    state.timings["pages"] += state.renderer.generated.seconds  # listing bodies rendered as pages were written
     state.renderer.release_caches()
     started = time.perf_counter()
-    # After the search plugin's on_post_build (hooks run after plugins).
+    # After the search plugin's on_post_build (event_priority in site_hooks.py).
     compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
     state.timings["search"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
@@ -256,12 +256,6 @@ def _report_problems(catalog: Catalog) -> None:
             log.info(str(problem))
 
 
-def _content_is_final(page, state: BuildState) -> bool:
-    """False for generated pages whose body is spliced in later (on_page_context): Material indexes those then."""
-    generated = state.generated.get(page.file.src_uri)
-    return generated is None or generated.is_markdown
-
-
 def _index_in_worker(config) -> WorkerSearchIndex | None:
     """Put a ``WorkerSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
     plugin = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
@@ -278,20 +272,6 @@ def _teach_segmenter(catalog: Catalog, search_index: WorkerSearchIndex | None) -
         search_index.add_words(words)
     elif not teach_jieba(words):  # Material then indexes Chinese unsegmented; the tests catch that.
         log.warning("jieba is not installed: Chinese search will not find words inside sentences")
-
-
-def _add_generated_file(files, config, page: GeneratedPage) -> None:
-    existing = files.get_file_from_path(page.src_uri)
-    if existing is not None and not existing.generated_by:
-        log.warning(f"docs/{page.src_uri}: this page is generated at build time; remove the file from docs/")
-        files.remove(existing)
-    if _serve_cache is not None:  # a file on disk, newer than the built page only if the markdown changed
-        files.append(File.generated(config, page.src_uri,
-                                    abs_src_path=_serve_cache.generated_file(page.src_uri, page.markdown)))
-    elif page.is_markdown:  # the markdown is rendered when MkDocs reads the page (on_page_read_source)
-        files.append(File.generated(config, page.src_uri, content=page.head))
-    else:  # the body is rendered when the page is written (on_page_context)
-        files.append(File.generated(config, page.src_uri, content=marked_markdown(page.head)))
 
 
 def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 # level (the months of a share list); beyond it even there, it is left out.
 TOC_MAX_LINKS = 30
 
+_ID = re.compile(r'\sid="([^"]+)"')
+
 # Whitespace the theme's templates indent with: a line break and what follows it.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+")
 # Elements whose whitespace is content.
@@ -98,3 +100,8 @@ def release_markdown(page) -> None:
     page.markdown = ""
     if getattr(page.file, "generated_by", None) and page.file.abs_src_path is None:
         page.file.content_string = ""
+
+
+def body_anchor_ids(html: str) -> set[str]:
+    """The ``id``s in HTML that MkDocs did not convert (a listing body), as MkDocs would have collected them."""
+    return set(_ID.findall(html))

@@ -24,11 +24,14 @@ class ServeCache:
         self.directory = directory or Path(tempfile.mkdtemp(prefix="llminfra-serve-"))
         self._bodies: dict[str, str] = {}  # docs page -> sha1 of its last rendered body
 
-    def generated_file(self, src_uri: str, markdown: str) -> str:
-        """Path of a file holding ``markdown``, rewritten (and so newer) only if the markdown changed."""
+    def generated_file(self, src_uri: str, markdown: str, fingerprint: str = "") -> str:
+        """Path of a file holding ``markdown``, rewritten (and so newer) only if it or ``fingerprint`` changed.
+
+        ``fingerprint`` stands for what else the page shows (a listing's body, rendered later).
+        """
         path = self.directory / src_uri
         data = markdown.encode("utf-8")
-        if not path.is_file() or path.read_bytes() != data:
+        if self.body_changed(src_uri, markdown + "\0" + fingerprint) or not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         return str(path)

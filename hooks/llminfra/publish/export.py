@@ -28,8 +28,10 @@ import markdown
 import yaml
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_plan import plan_site
+from llminfra.render.options import RenderOptions
 from llminfra.render.safe_html import SafeLinksExtension
-from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.markdown_lines import read_source_text
 
@@ -57,13 +59,12 @@ class SiteSettings:
     markdown_extensions: list = field(default_factory=list)
     mdx_configs: dict = field(default_factory=dict)
 
-    def render_options(self, templates_path: str) -> RenderOptions:
+    def render_options(self) -> RenderOptions:
         repo = self.repo_url.rstrip("/")
         return RenderOptions(
             use_directory_urls=self.use_directory_urls,
             site_url=self.site_url,
             repo_blob_url=f"{repo}/blob/{self.source_branch}/" if "github.com" in repo else None,
-            templates_path=templates_path,
             # Source text holding raw HTML is converted on its own, with the site's extensions as in the build.
             markdown_factory=lambda: markdown.Markdown(
                 extensions=[*self.markdown_extensions, SafeLinksExtension()], extension_configs=self.mdx_configs),
@@ -120,12 +121,13 @@ def export_site(root: Path, out: Path, config_name: str = "mkdocs.yml") -> Expor
     settings = read_settings(root / config_name)
     layout = SiteLayout(root=root, docs_dir=settings.docs_dir)
     catalog = build_catalog(layout)
-    renderer = SiteRenderer(catalog, layout.root / layout.templates, settings.render_options(layout.templates))
+    plan = plan_site(catalog, layout)
+    renderer = SiteRenderer(catalog, plan, layout.root / layout.templates, settings.render_options())
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     report = ExportReport()
-    generated = {page.src_uri: page.markdown for page in renderer.generated_pages()}
+    generated = {page.src_uri: renderer.generated_markdown(page) for page in plan.pages}
     for path in sorted(layout.docs_path.rglob("*")):
         if not path.is_file():
             continue

@@ -28,7 +28,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog, TagIndex
-from llminfra.domain.model import Entry
+from llminfra.domain.model import Entry, SourceLocation
 from llminfra.domain.urls import (
     SITE_ATOM,
     SITE_JSON,
@@ -166,11 +166,11 @@ class FeedWriter:
     def __init__(self, catalog: Catalog, options: FeedOptions):
         self.catalog = catalog
         self.options = options
-        self._items: dict[int, FeedItem] = {}
-        self._feed_entries: dict[int, FeedEntry] = {}
+        self._items: dict[SourceLocation, FeedItem] = {}  # by where the entry is written
+        self._feed_entries: dict[SourceLocation, FeedEntry] = {}
 
     def item(self, entry: Entry) -> FeedItem:
-        item = self._items.get(id(entry))
+        item = self._items.get(entry.source)
         if item is None:
             item = FeedItem(
                 title=entry.title,
@@ -181,7 +181,7 @@ class FeedWriter:
                 summary=entry.excerpt,
                 has_outbound_link=bool(entry.link),
             )
-            self._items[id(entry)] = item
+            self._items[entry.source] = item
         return item
 
     def _tag_name(self, slug: str) -> str:
@@ -235,11 +235,11 @@ class FeedWriter:
 
     def _feed_entry(self, entry: Entry) -> FeedEntry:
         """One feedgen entry per catalog entry, shared by every feed that lists it."""
-        feed_entry = self._feed_entries.get(id(entry))
+        feed_entry = self._feed_entries.get(entry.source)
         if feed_entry is not None:
             return feed_entry
         item = self.item(entry)
-        feed_entry = self._feed_entries[id(entry)] = FeedEntry()
+        feed_entry = self._feed_entries[entry.source] = FeedEntry()
         feed_entry.register_extension("site_links", RelatedLinkExtension, atom=True, rss=False)
         feed_entry.title(item.title)
         # The site URL identifies the item and is a permalink to it.
