@@ -16,8 +16,10 @@ from conftest import build_synthetic_site
 from site_checks import internal_link_problems
 
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_plan import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS
+from llminfra.domain.site_plan import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS, plan_site
 from llminfra.domain.urls import page_url
+from llminfra.mkdocs_adapter.page_output import compact_html
+from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
 PAGE_LIMIT = 300_000
@@ -102,3 +104,32 @@ def test_no_page_is_over_300_kb(large):
     _, site, _ = large
     sizes = {page.relative_to(site).as_posix(): page.stat().st_size for page in site.rglob("*.html")}
     assert not {page: size for page, size in sizes.items() if size > PAGE_LIMIT}
+
+
+def test_the_build_generates_exactly_the_pages_of_the_site_plan(large):
+    """The hooks, ``check`` and ``export`` share one plan: the built site holds each planned page, and no other
+    page than the plan's and those written in docs/."""
+    project, site, catalog = large
+    layout = SiteLayout(project)
+    planned = {page.src_uri for page in plan_site(catalog, layout).pages}
+    written = {path.relative_to(layout.docs_path).as_posix() for path in layout.docs_path.rglob("*.md")}
+    built = {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
+    assert planned and not planned & written
+    assert {f"{page_url(src)}index.html" for src in planned | written} == built
+
+
+def test_listing_pages_show_their_body_after_the_title(large):
+    """Each listing body, rendered from the plan, is what its page template shows right after the page title."""
+    project, site, catalog = large
+    layout = SiteLayout(project)
+    plan = plan_site(catalog, layout)
+    renderer = SiteRenderer(catalog, plan, project / "overrides")
+    kinds = {page.kind: page for page in plan.pages}
+    assert set(kinds) == {"tags-index", "tag", "archive-index", "year", "notes-index", "listen", "part"}
+    for page in kinds.values():
+        html = html_of(site, page.src_uri)
+        after_title = html.split("</h1>", 1)[1]
+        if page.is_listing:
+            assert after_title.startswith("\n" + compact_html(renderer.listing_body(page))[:300]), page.kind
+        else:
+            assert 'class="llm-pager llm-parts"' in after_title[:400]
