@@ -129,12 +129,14 @@ def write_reference_project(project: Path, out: Path) -> Path:
     the same entries without this site.
     """
     sys.path.insert(0, str(ROOT / "hooks"))
+    from mkdocs.utils.yaml import yaml_load  # MkDocs' own reading of mkdocs.yml (!ENV, Python tags)
+
     from llminfra.domain.layout import SiteLayout
-    from llminfra.publish.export import load_config
     from llminfra.sources.loading import build_catalog
 
     catalog = build_catalog(SiteLayout(project))
-    search = next((p["search"] for p in load_config(project / "mkdocs.yml").get("plugins") or []
+    settings = yaml_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    search = next((p["search"] for p in settings.get("plugins") or []
                    if isinstance(p, dict) and "search" in p), {})
     if out.exists():
         shutil.rmtree(out)

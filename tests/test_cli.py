@@ -70,11 +70,12 @@ def add_args(title="新文章：vLLM 的调度器", link="https://example.com/po
 
 
 def test_check_passes_on_the_real_sources_and_prints_every_catalog_problem(capsys):
-    code, out, _ = run_cli(capsys, ROOT, "check")
+    code, out, err = run_cli(capsys, ROOT, "check")
     catalog = build_catalog(SiteLayout(ROOT))
     assert code == 0 and not catalog.errors
-    for problem in catalog.problems:
-        assert f"{problem.path}:{problem.line}: notice: {problem.message}" in out
+    for problem in catalog.problems:  # diagnostics on stderr, the summary (the result) on stdout
+        assert f"{problem.path}:{problem.line}: notice: {problem.message}" in err
+    assert len(out.splitlines()) == 1
     assert re.search(rf"0 error\(s\), {len(catalog.problems)} notice\(s\); {len(catalog.entries)} entries", out)
 
 
@@ -82,9 +83,9 @@ def test_check_fails_with_the_same_messages_as_the_strict_build(tmp_path, capsys
     project = copy_project(tmp_path / "project")
     for bad in ("entry-without-link.md", "month-not-yyyymm.md", "unsafe-audio.md"):
         shutil.copy2(BAD_SHARE / bad, project / "docs/share" / bad)
-    code, out, _ = run_cli(capsys, project, "check")
+    code, _, err = run_cli(capsys, project, "check")
     assert code == 1
-    errors = [line for line in out.splitlines() if line.startswith("docs/share/") and ": notice:" not in line]
+    errors = [line for line in err.splitlines() if line.startswith("docs/share/") and ": notice:" not in line]
     assert len(errors) >= 3
     build = run_mkdocs_build(project, tmp_path / "site")
     assert build.returncode != 0
@@ -98,16 +99,16 @@ def test_notices_do_not_fail_the_check(tmp_path, capsys):
     (tmp_path / "docs/share/index.md").write_text(
         "# 分享\n\n## 202509\n\n## [一](https://example.com/a)\n\n摘要。\n\n## [一](https://example.com/a)\n\n再次。\n",
         encoding="utf-8")
-    code, out, _ = run_cli(capsys, tmp_path, "check")
+    code, _, err = run_cli(capsys, tmp_path, "check")
     assert code == 0
-    assert "docs/share/index.md:9: notice: duplicate of the entry at docs/share/index.md:5" in out
+    assert "docs/share/index.md:9: notice: duplicate of the entry at docs/share/index.md:5" in err
 
 
 def test_check_github_format_emits_workflow_commands(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     shutil.copy2(BAD_SHARE / "entry-without-link.md", project / "docs/share/bad.md")
-    code, out, _ = run_cli(capsys, project, "check", "--format", "github")
-    assert code == 1
+    code, out, err = run_cli(capsys, project, "check", "--format", "github")
+    assert code == 1 and "::" not in err  # GitHub Actions reads workflow commands from stdout
     assert ("::error file=docs/share/bad.md,line=9,title=llminfra check::entry '没有链接的好文' has no link "
             "(write the heading as '## [title](https://…)')") in out.splitlines()
     assert re.search(r"^::notice file=docs/series/index\.md,line=\d+,title=llminfra check::tag #", out, re.M)
@@ -124,24 +125,26 @@ def test_github_annotations_escape_what_workflow_commands_reserve():
 def test_check_reports_committed_copies_of_generated_pages(project, capsys):
     (project / "docs/tags").mkdir()
     (project / "docs/tags/index.md").write_text("# 标签\n", encoding="utf-8")
-    code, out, _ = run_cli(capsys, project, "check")
+    code, _, err = run_cli(capsys, project, "check")
     assert code == 1
-    assert "docs/tags/index.md:1: this page is generated at build time (remove the file from docs/)" in out
+    assert "docs/tags/index.md:1: this page is generated at build time (remove the file from docs/)" in err
 
 
 def test_check_needs_a_project(tmp_path, capsys):
-    code, out, _ = run_cli(capsys, tmp_path, "check")
-    assert code == 2 and "no docs/ folder" in out
+    code, out, err = run_cli(capsys, tmp_path, "check")
+    assert code == 2 and "no docs/ folder" in err and not out
 
 
-def test_check_does_not_load_mkdocs():
+def test_check_reads_mkdocs_yml_without_loading_the_hooks_or_plugins():
+    # The config goes through MkDocs' loader, but neither the hooks (the whole build) nor Material's search.
+    build = ("llminfra.mkdocs_adapter.events", "site_hooks", "material.plugins.search.plugin", "feedgen")
     script = ("import sys; from llminfra.commands.cli import main; code = main(['--root', sys.argv[1], 'check']); "
-              "print('MKDOCS_LOADED' if any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules) else 'OK');"
+              f"print('LOADED', [m for m in {build!r} if m in sys.modules], 'mkdocs.config' in sys.modules);"
               "sys.exit(code)")
     result = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True,
                             cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().endswith("OK")
+    assert result.stdout.strip().endswith("LOADED [] True")
 
 
 # -- add ----------------------------------------------------------------------
@@ -382,6 +385,89 @@ def test_tags_json_matches_the_catalog_of_the_real_site(capsys):
     assert counts == {slug: len(tag.entries) for slug, tag in catalog.tags.items()}
     assert {u["slug"] for u in report["unknown"]} == set(catalog.unknown_tags)
     assert len(report["untagged"]) == len(catalog.untagged)
+
+
+# -- conventions shared by every command ----------------------------------------
+
+COMMAND_NAMES = ("check", "add", "tags", "export")
+
+
+def run_program(*argv: str, program: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([*program, *argv], capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=120)
+
+
+def installed_script(tmp_path: Path) -> list[str]:
+    """A console script named ``llminfra``, written as pip writes the one of ``[project.scripts]``."""
+    script = tmp_path / "bin" / "llminfra"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text("import sys\nfrom llminfra.commands.cli import main\n"
+                      "if __name__ == '__main__':\n    sys.exit(main())\n", encoding="utf-8")
+    return [sys.executable, str(script)]
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before", "after"])
+def test_root_is_accepted_before_or_after_the_command(tmp_path, capsys, before):
+    argv = ["--root", str(ROOT), "tags", "--format", "json"] if before else \
+        ["tags", "--format", "json", "--root", str(ROOT)]
+    code = main(argv)
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == len(build_catalog(SiteLayout(ROOT)).entries)
+
+
+def test_root_after_the_command_wins_over_the_one_before(tmp_path, capsys):
+    code = main(["--root", str(tmp_path), "check", "--root", str(ROOT)])
+    assert code == 0 and "0 error(s)" in capsys.readouterr().out
+
+
+def test_root_after_the_command_works_from_the_command_line(tmp_path):
+    result = run_program("check", "--root", str(ROOT), program=[sys.executable, "-m", "llminfra"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s)" in result.stdout
+
+
+def test_help_shows_the_name_the_program_was_invoked_by(tmp_path):
+    as_module = run_program("--help", program=[sys.executable, "-m", "llminfra"])
+    assert as_module.returncode == 0 and as_module.stdout.startswith("usage: python -m llminfra ")
+    script = installed_script(tmp_path)
+    as_script = run_program("--help", program=script)
+    assert as_script.returncode == 0 and as_script.stdout.startswith("usage: llminfra ")
+    sub = run_program("check", "--help", program=script)
+    assert sub.stdout.startswith("usage: llminfra check ")
+    usage_error = run_program("check", "--no-such-option", program=script)
+    assert usage_error.returncode == 2 and usage_error.stderr.startswith("usage: llminfra ") and not usage_error.stdout
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_every_command_documents_its_exit_codes(command):
+    result = run_program(command, "--help", program=[sys.executable, "-m", "llminfra"])
+    assert result.returncode == 0
+    codes = result.stdout[result.stdout.index("exit codes:"):]
+    assert re.search(r"^  0  \S", codes, re.M) and re.search(r"^  2  usage error", codes, re.M)
+    assert "--root" in result.stdout  # the global option, accepted after the command too
+
+
+def test_the_program_help_documents_the_exit_codes_and_the_streams():
+    result = run_program("--help", program=[sys.executable, "-m", "llminfra"])
+    assert re.search(r"^  1  ", result.stdout, re.M) and "diagnostics to stderr" in result.stdout
+
+
+def test_results_go_to_stdout_and_diagnostics_to_stderr(tmp_path, capsys):
+    # tags: a report on stdout, nothing on stderr; without a project, only a diagnostic on stderr.
+    code, out, err = run_cli(capsys, ROOT, "tags", "--format", "json")
+    assert code == 0 and json.loads(out) and not err
+    code, out, err = run_cli(capsys, tmp_path, "tags")
+    assert code == 2 and not out and err.startswith("llminfra tags: no docs/ folder")
+    # add: what was done on stdout; refusals on stderr (test_add_rejects_bad_input_… covers each).
+    project = copy_project(tmp_path / "project")
+    code, out, err = run_cli(capsys, project, *add_args(), "--dry-run")
+    assert code == 0 and "would add" in out and not err
+    code, out, err = run_cli(capsys, project, *add_args(link="ftp://example.com/x"))
+    assert code == 2 and not out and err.startswith("llminfra add: ")
+    # check: problems on stderr, the one-line summary on stdout.
+    shutil.copy2(BAD_SHARE / "entry-without-link.md", project / "docs/share/bad.md")
+    code, out, err = run_cli(capsys, project, "check")
+    assert code == 1 and out.startswith("llminfra check: ") and len(out.splitlines()) == 1
+    assert "docs/share/bad.md:9: entry '没有链接的好文' has no link" in err
 
 
 # -- CONTRIBUTING.md ----------------------------------------------------------

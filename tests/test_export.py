@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_mkdocs_build
+from conftest import ROOT, copy_project, run_mkdocs_build
 
-from llminfra.publish.export import export_site, hookless_config, read_settings, split_front_matter
+from llminfra.mkdocs_adapter.site_config import load_project_settings
+from llminfra.publish.export import export_site, hookless_config, split_front_matter
 
 HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
 ENTRY_ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
@@ -22,7 +23,7 @@ def exported(tmp_path_factory):
     """The real site exported, and built by plain MkDocs from a mkdocs.yml without hooks."""
     work = tmp_path_factory.mktemp("export")
     docs = work / "docs"
-    report = export_site(ROOT, docs)
+    report = export_site(ROOT, load_project_settings(ROOT / "mkdocs.yml"), docs)
     config = work / "mkdocs.yml"
     config.write_text(hookless_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), docs, ROOT),
                       encoding="utf-8")
@@ -79,14 +80,23 @@ def test_hookless_config_drops_hooks_and_watch_but_keeps_the_rest(tmp_path):
         assert kept in config
 
 
-def test_settings_are_read_like_mkdocs_reads_them(tmp_path, monkeypatch):
+def test_settings_are_read_by_mkdocs_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_URL", "https://example.org/reading")
     monkeypatch.delenv("REPO_URL", raising=False)
-    settings = read_settings(ROOT / "mkdocs.yml")
-    assert settings.site_url == "https://example.org/reading/"
-    assert settings.repo_url == "https://github.com/llm-infra-reading/llm-infra-reading.github.io"
-    assert settings.markdown_extensions[:3] == ["toc", "tables", "fenced_code"]
+    settings = load_project_settings(ROOT / "mkdocs.yml")
+    assert settings.site_url == "https://example.org/reading/"  # !ENV, and the trailing slash MkDocs adds
+    assert settings.options.repo_url == "https://github.com/llm-infra-reading/llm-infra-reading.github.io"
+    assert settings.options.repo_blob_url == settings.options.repo_url + "/blob/main/"
+    assert settings.docs_dir == "docs"
+    assert list(settings.markdown_extensions[:3]) == ["toc", "tables", "fenced_code"]  # MkDocs' built-ins
     assert callable(settings.mdx_configs["toc"]["slugify"])  # the !!python/object/apply setting
+
+
+def test_export_has_no_yaml_loader_of_its_own():
+    import llminfra.publish.export as export
+
+    for gone in ("load_config", "_config_loader", "read_settings", "MKDOCS_BUILTIN_EXTENSIONS"):
+        assert not hasattr(export, gone)
 
 
 def test_front_matter_is_kept_verbatim_unless_it_needs_escaping():
@@ -102,14 +112,26 @@ def test_command_line_writes_the_folder_and_config(tmp_path):
     result = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(ROOT), "export", str(out),
                              "--config", str(config)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "generated" in result.stdout and (out / "tags/index.md").is_file()
+    assert "generated" in result.stdout and not result.stderr and (out / "tags/index.md").is_file()
     assert "hooks:" not in config.read_text(encoding="utf-8")
 
 
 def test_command_line_refuses_to_overwrite_the_project():
     result = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(ROOT), "export", str(ROOT / "docs")],
                             capture_output=True, text=True)
-    assert result.returncode == 2 and "overwrite" in result.stdout
+    assert result.returncode == 2 and "overwrite" in result.stderr and not result.stdout
+
+
+def test_command_line_refuses_a_bad_options_block_naming_the_key(tmp_path):
+    project = copy_project(tmp_path / "project")
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(text.replace("      tag_limit: 20\n", "      tag_limit: -3\n"),
+                                        encoding="utf-8")
+    out = tmp_path / "export"
+    result = subprocess.run([sys.executable, "-m", "llminfra", "export", str(out), "--root", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and not out.exists()
+    assert "mkdocs.yml: extra.llminfra.feeds.tag_limit: expected a whole number >= 0" in result.stderr
 
 
 def article(html: str) -> str:

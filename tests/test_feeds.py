@@ -15,6 +15,7 @@ from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
+from llminfra.domain.site_options import FeedSettings
 from llminfra.domain.urls import absolute_url, tag_feed_path
 from llminfra.publish.feeds import (
     DEFAULT_LIMIT,
@@ -180,15 +181,13 @@ def test_month_entries_are_dated_on_the_1st_in_list_order_day_entries_at_noon_ut
     assert entry_datetime(_entry(PartialDate(2025, 9), 10**6)).month == 9
 
 
-def test_feed_limit_comes_from_settings_and_is_validated():
-    assert FeedOptions.from_settings(None, site_url=SITE_URL, site_name="s").limit == DEFAULT_LIMIT
-    assert FeedOptions.from_settings({"limit": 0}, site_url=SITE_URL, site_name="s").limit == 0
-    assert FeedOptions.from_settings({"tag_limit": 5}, site_url=SITE_URL, site_name="s").tag_limit == 5
-    assert FeedOptions.from_settings(None, site_url=SITE_URL, site_name="s").tag_limit == DEFAULT_TAG_LIMIT
-    for key in ("limit", "tag_limit"):
-        for bad in (-1, "50", 2.5, True):
-            with pytest.raises(ValueError, match=f"extra.feeds.{key} "):
-                FeedOptions.from_settings({key: bad}, site_url=SITE_URL, site_name="s")
+def test_feed_limits_and_author_come_from_the_site_options():
+    # Validation of the values is the options block's (tests/test_site_options.py).
+    default = FeedOptions.from_site_options(FeedSettings(), site_url=SITE_URL, site_name="s", author="site author")
+    assert (default.limit, default.tag_limit, default.author) == (DEFAULT_LIMIT, DEFAULT_TAG_LIMIT, "site author")
+    options = FeedOptions.from_site_options(FeedSettings(limit=0, tag_limit=5, author="编辑部"),
+                                            site_url=SITE_URL, site_name="s", author="site author")
+    assert (options.limit, options.tag_limit, options.author) == (0, 5, "编辑部")
 
 
 def test_tag_feeds_hold_the_newest_tag_limit_entries(catalog, tmp_path):

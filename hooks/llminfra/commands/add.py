@@ -14,20 +14,24 @@ import sys
 from pathlib import Path
 
 from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
+from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.loading import read_taxonomy
 
 DEFAULT_FILE = "docs/share/index.md"
-EXIT_INVALID = 2
+EXIT_INVALID = EXIT_USAGE
 NO_TAGS = "(none: the entry is listed under 未分类; see python -m llminfra tags)"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "add", help="add an article to a share list (upstream format)",
+    parser = command_parser(
+        subparsers, "add", help="add an article to a share list (upstream format)",
         description="Insert a new entry at the top of its month in a share list, creating the month heading if "
                     "needed. Only new lines are written; the rest of the file stays byte for byte. Adding an "
-                    "article that is already listed (same canonical link) changes nothing.")
+                    "article that is already listed (same canonical link) changes nothing. What was done goes to "
+                    "stdout, errors to stderr.",
+        codes=((EXIT_OK, "added, already listed (nothing changed), or shown with --dry-run"),
+               (EXIT_INVALID, "usage error or invalid entry, tags, month or file; nothing was written")))
     parser.add_argument("--title", required=True, help="the article's title")
     parser.add_argument("--link", required=True, help="the article's http(s) URL")
     summary = parser.add_mutually_exclusive_group()

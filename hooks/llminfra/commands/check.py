@@ -3,32 +3,42 @@
 Runs the same parsers and catalog as the build, so it reports the same
 ``path:line: message (hint)`` problems; errors fail ``mkdocs build --strict``
 and make this command exit 1, notices are printed and do not fail.
-``--format github`` prints GitHub Actions workflow commands instead, which
-annotate the lines of a pull request's diff.
+Problems go to stderr and the summary line to stdout. ``--format github``
+prints GitHub Actions workflow commands instead, which annotate the lines of
+a pull request's diff; they go to stdout, where the runner reads them.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_plan import plan_site
 from llminfra.sources.loading import build_catalog
 
-EXIT_ERRORS = 1
-EXIT_NO_PROJECT = 2
+CONFIG_FILE = "mkdocs.yml"
+EXIT_ERRORS = EXIT_PROBLEMS
+EXIT_NO_PROJECT = EXIT_USAGE
 ANNOTATION_TITLE = "llminfra check"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "check", help="validate the sources (fast, no MkDocs build)",
-        description="Parse every share list, the series index, the notes and the taxonomy with the build's rules. "
-                    "Exit 0 without errors, 1 with errors; notices never fail.")
+    parser = command_parser(
+        subparsers, "check", help="validate the sources and mkdocs.yml (fast, no MkDocs build)",
+        description="Parse every share list, the series index, the notes and the taxonomy with the build's rules, "
+                    "and validate mkdocs.yml (the extra.llminfra options block included). Problems go to stderr, "
+                    "the summary to stdout; notices never fail.",
+        codes=((EXIT_OK, "no errors (notices may be printed)"),
+               (EXIT_ERRORS, "errors in the sources, data/taxonomy.yml or mkdocs.yml"),
+               (EXIT_NO_PROJECT, "usage error, or no docs/ folder at --root")))
     parser.add_argument("--format", choices=("text", "github"), default="text",
-                        help="text (default) or GitHub Actions annotations")
+                        help="text (default; problems on stderr) or GitHub Actions annotations (on stdout, where "
+                             "the runner reads workflow commands)")
     parser.set_defaults(run=run)
 
 
@@ -37,13 +47,14 @@ def run(args: argparse.Namespace) -> int:
     layout = SiteLayout(root=args.root.resolve())
     if not layout.docs_path.is_dir():
         print(f"llminfra check: no {layout.docs_dir}/ folder under {layout.root} (run it from the project root "
-              "or pass --root)")
+              "or pass --root)", file=sys.stderr)
         return EXIT_NO_PROJECT
+    config_problems = config_errors(layout.root / CONFIG_FILE)
     catalog = build_catalog(layout)
-    problems = list(catalog.problems) + generated_page_conflicts(layout, catalog)
-    formatter = github_annotation if args.format == "github" else text_line
+    problems = config_problems + list(catalog.problems) + generated_page_conflicts(layout, catalog)
+    formatter, stream = (github_annotation, sys.stdout) if args.format == "github" else (text_line, sys.stderr)
     for problem in problems:
-        print(formatter(problem))
+        print(formatter(problem), file=stream)
     errors = sum(1 for p in problems if p.severity == "error")
     notices = len(problems) - errors
     print(f"llminfra check: {errors} error(s), {notices} notice(s); {len(catalog.entries)} entries in "
@@ -51,11 +62,29 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors else 0
 
 
+def config_errors(config_file: Path) -> list[SourceProblem]:
+    """mkdocs.yml's problems, as MkDocs and the site's options block see them; none without a mkdocs.yml.
+
+    Without one there is nothing to build, but the sources can still be checked.
+    """
+    if not config_file.is_file():
+        return []
+    # Imported here: MkDocs' config machinery is needed only when there is a config to read.
+    from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_config
+
+    try:
+        load_project_config(config_file)
+    except ProjectConfigError as error:
+        return [SourceProblem(config_file.name, 0, problem) for problem in error.problems]
+    return []
+
+
 def text_line(problem: SourceProblem) -> str:
-    """Errors exactly as the build logs them; notices marked as such."""
+    """Errors exactly as the build logs them; notices marked as such. Line 0: the file as a whole."""
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
     if problem.severity == "error":
-        return str(problem)
-    text = f"{problem.path}:{problem.line}: notice: {problem.message}"
+        return f"{where}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+    text = f"{where}: notice: {problem.message}"
     return text + (f" ({problem.hint})" if problem.hint else "")
 
 
@@ -64,7 +93,8 @@ def github_annotation(problem: SourceProblem) -> str:
     command = "error" if problem.severity == "error" else "notice"
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
     properties = ",".join(f"{key}={_escape_property(value)}" for key, value in
-                          (("file", problem.path), ("line", str(problem.line)), ("title", ANNOTATION_TITLE)))
+                          (("file", problem.path), ("line", str(problem.line)), ("title", ANNOTATION_TITLE))
+                          if key != "line" or problem.line)
     return f"::{command} {properties}::{_escape_data(message)}"
 
 

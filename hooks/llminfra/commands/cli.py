@@ -1,7 +1,8 @@
 """Command line: ``python -m llminfra <command>`` (also installed as ``llminfra``).
 
 Each command lives in its own module under ``llminfra.commands`` and exposes
-``register(subparsers)``; this file only wires them together.
+``register(subparsers)``; this file only wires them together. Global options
+(``--root``) are accepted before or after the command name.
 """
 
 from __future__ import annotations
@@ -11,13 +12,27 @@ import importlib
 import sys
 from pathlib import Path
 
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, HelpFormatter, exit_codes
+
 COMMANDS = ("check", "add", "tags", "export")
+MODULE_PROG = "python -m llminfra"
+ROOT_HELP = "project root (default: current directory)"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m llminfra", description="LLM-infra reading site tools")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
-    subparsers = parser.add_subparsers(dest="command", required=True)
+def invoked_name(argv0: str | None = None) -> str:
+    """The name the program was started by: ``llminfra`` for the installed script, else ``python -m llminfra``."""
+    name = Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else "")).name
+    return MODULE_PROG if name in ("", "__main__.py", "-c") else name
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog or invoked_name(), description="LLM-infra reading site tools", formatter_class=HelpFormatter,
+        epilog=exit_codes((EXIT_OK, "success"), (EXIT_PROBLEMS, "the command found errors"),
+                          (EXIT_USAGE, "usage error, bad input or no project at --root"))
+               + "\n\nresults go to stdout, diagnostics to stderr; see each command's --help")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help=ROOT_HELP)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"llminfra.commands.{name}")
@@ -26,7 +41,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue  # command not built yet
             raise
         module.register(subparsers)
-    args = parser.parse_args(argv)
+    for subparser in subparsers.choices.values():
+        # SUPPRESS: absent after the command, the value given before it (or the default) stays.
+        subparser.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=ROOT_HELP)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    args = build_parser(prog).parse_args(argv)
     return int(args.run(args) or 0)
 
 

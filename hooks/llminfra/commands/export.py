@@ -12,19 +12,26 @@ of every other file under ``docs/``. With ``--config FILE`` it also writes a
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
+from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_settings
 from llminfra.publish.export import export_site, hookless_config
 
-EXIT_NO_PROJECT = 2
+EXIT_BAD_CONFIG = EXIT_PROBLEMS
+EXIT_NO_PROJECT = EXIT_USAGE
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "export", help="write every page as plain markdown (builds without the hooks)",
+    parser = command_parser(
+        subparsers, "export", help="write every page as plain markdown (builds without the hooks)",
         description="Write the generated pages, the rendered source pages and every other docs/ file into OUT_DIR, "
-                    "a docs folder that plain MkDocs builds into the same site.")
+                    "a docs folder that plain MkDocs builds into the same site. The summary goes to stdout, "
+                    "errors to stderr.",
+        codes=((EXIT_OK, "exported"), (EXIT_BAD_CONFIG, "mkdocs.yml has errors (each printed with its key)"),
+               (EXIT_NO_PROJECT, "usage error, no mkdocs.yml at --root, or OUT_DIR would overwrite the project")))
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to (re)create")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="also write a mkdocs.yml without hooks that builds OUT_DIR")
@@ -36,13 +43,20 @@ def run(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     config = root / "mkdocs.yml"
     if not config.is_file():
-        print(f"llminfra export: no mkdocs.yml in {root} (run it from the project root or pass --root)")
+        print(f"llminfra export: no mkdocs.yml in {root} (run it from the project root or pass --root)",
+              file=sys.stderr)
         return EXIT_NO_PROJECT
     out = args.out_dir.resolve()
     if out == root or root.is_relative_to(out) or out.is_relative_to(root / "docs"):
-        print(f"llminfra export: {out} would overwrite the project; choose another folder")
+        print(f"llminfra export: {out} would overwrite the project; choose another folder", file=sys.stderr)
         return EXIT_NO_PROJECT
-    report = export_site(root, out)
+    try:
+        settings = load_project_settings(config)
+    except ProjectConfigError as error:
+        for problem in error.problems:
+            print(f"{config.name}: {problem}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    report = export_site(root, settings, out)
     if args.config:
         args.config.parent.mkdir(parents=True, exist_ok=True)
         args.config.write_text(hookless_config(config.read_text(encoding="utf-8"), out, root), encoding="utf-8")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import unicodedata
 
+from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry
@@ -19,22 +21,29 @@ from llminfra.sources.loading import build_catalog
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "tags", help="tag counts, unknown tags and untagged entries",
+    parser = command_parser(
+        subparsers, "tags", help="tag counts, unknown tags and untagged entries",
         description="Report tag usage to help curate the taxonomy: counts per tag, explicit tags missing from "
-                    "the taxonomy (and where), entries no keyword matched.")
+                    "the taxonomy (and where), entries no keyword matched. The report goes to stdout; problems "
+                    "in the sources are left to `check`.",
+        codes=((EXIT_OK, "report written"), (EXIT_USAGE, "usage error, or no docs/ folder at --root")))
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text table (default) or JSON")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = build_catalog(SiteLayout(root=args.root.resolve()))
+    layout = SiteLayout(root=args.root.resolve())
+    if not layout.docs_path.is_dir():
+        print(f"llminfra tags: no {layout.docs_dir}/ folder under {layout.root} (run it from the project root "
+              "or pass --root)", file=sys.stderr)
+        return EXIT_USAGE
+    catalog = build_catalog(layout)
     report = tag_report(catalog)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(format_text(report))
-    return 0
+    return EXIT_OK
 
 
 def tag_report(catalog: Catalog) -> dict:

@@ -19,7 +19,6 @@ SEPARATORS = re.compile(r"[\s\-_.·/・]+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 FALLBACK_TAG = "uncategorized"
-# libyaml's loader when PyYAML has it: the taxonomy is read on every build and serve rebuild.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -44,6 +43,8 @@ class TagInfo:
     description: str = ""
     known: bool = True
     line: int = 0  # line in taxonomy.yml, for edit links and errors
+    name_line: int = 0  # lines of the name and of each alias, for errors about them
+    alias_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -60,12 +61,13 @@ class Taxonomy:
         self._by_key: dict[str, str] = {}
         self.problems: list[SourceProblem] = []
         for slug, info in self.tags.items():
-            for name in [slug, info.name, *info.aliases]:
+            for name, line in [(slug, info.line), (info.name, info.name_line or info.line),
+                               *zip(info.aliases, info.alias_lines or [info.line] * len(info.aliases))]:
                 key = tag_key(name)
                 other = self._by_key.get(key)
                 if other and other != slug:
                     self.problems.append(SourceProblem(
-                        path, info.line, f"tag {slug!r}: {name!r} is already a spelling of {other!r}",
+                        path, line, f"tag {slug!r}: {name!r} is already a spelling of {other!r}",
                         "remove the alias from one of the two tags"))
                     continue
                 self._by_key[key] = slug
@@ -77,26 +79,17 @@ class Taxonomy:
 
     @classmethod
     def from_yaml(cls, text: str, path: str = "data/taxonomy.yml") -> "Taxonomy":
-        # One pass over the YAML: the node tree gives line numbers, then the data.
-        loader = _YAML_LOADER(text)
-        try:
-            node = loader.get_single_node()
-            raw = (loader.construct_document(node) if node is not None else None) or {}
-        finally:
-            loader.dispose()
-        lines = _key_lines(node)
-        tags: dict[str, TagInfo] = {}
-        for slug, spec in (raw.get("tags") or {}).items():
-            spec = spec or {}
-            tags[str(slug)] = TagInfo(
-                slug=str(slug),
-                name=str(spec.get("name") or slug),
-                aliases=[str(a) for a in spec.get("aliases") or []],
-                keywords=[str(k) for k in spec.get("keywords") or []],
-                description=str(spec.get("description") or ""),
-                line=lines.get(str(slug), 0),
-            )
-        return cls(tags, [str(t) for t in raw.get("search_terms") or []], path)
+        """The taxonomy in ``text``, checked against its schema (``TaxonomySchema``).
+
+        Every deviation is a ``path:line`` problem on the result, never an
+        exception; what is valid is still used, so one bad tag does not hide the
+        others from the build.
+        """
+        schema = TaxonomySchema(path)
+        tags, search_terms = schema.read(text)
+        taxonomy = cls(tags, search_terms, path)
+        taxonomy.problems[:0] = schema.problems
+        return taxonomy
 
     # -- explicit tags ----------------------------------------------------
 
@@ -200,13 +193,180 @@ def _keyword_pattern(keywords) -> re.Pattern:
     return re.compile(branch(root, True))
 
 
-def _key_lines(node) -> dict[str, int]:
-    """Line numbers of the keys under ``tags:`` for error messages and edit links."""
-    lines: dict[str, int] = {}
-    if not isinstance(node, yaml.MappingNode):
-        return lines
-    for key, value in node.value:
-        if key.value == "tags" and isinstance(value, yaml.MappingNode):
-            for tag_key_node, _ in value.value:
-                lines[str(tag_key_node.value)] = tag_key_node.start_mark.line + 1
-    return lines
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
+TOP_KEYS = ("tags", "search_terms")
+TAG_KEYS = ("name", "aliases", "keywords", "description")
+
+
+class TaxonomySchema:
+    """The structure of ``data/taxonomy.yml``, checked on PyYAML's node tree so every problem has its line::
+
+        tags:                      # mapping: slug -> tag
+          <slug>:                  # lowercase ASCII words joined by '-', once
+            name: <string>         # optional, default: the slug
+            aliases: [<string>…]   # optional; no spelling may belong to two tags
+            keywords: [<string>…]  # optional
+            description: <string>  # optional
+        search_terms: [<string>…]  # optional
+
+    Lists must be YAML lists: ``aliases: vllm-project`` (a string) is an
+    error, not seven one-letter aliases.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[SourceProblem] = []
+
+    def read(self, text: str) -> tuple[dict[str, TagInfo], list[str]]:
+        try:
+            node = _compose(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            message = f"YAML syntax error: {getattr(error, 'problem', None) or error}"
+            context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+            if context and context_mark is not None:
+                message += f" {context} started at line {context_mark.line + 1}"
+            self._error(mark.line + 1 if mark else 1, message, "fix the syntax; no tag of the file is used until then")
+            return {}, []
+        if node is None or _is_null(node):
+            return {}, []
+        if not isinstance(node, yaml.MappingNode):
+            self._error(_line(node), f"the file must be a mapping with 'tags:' and 'search_terms:', "
+                                     f"not {_kind(node)}", "start the file with 'tags:'")
+            return {}, []
+        tags: dict[str, TagInfo] = {}
+        search_terms: list[str] = []
+        for key, value in self._mapping(node, TOP_KEYS, ""):
+            if key == "tags":
+                tags = self._tags(value)
+            else:
+                search_terms = [text for text, _ in self._strings(value, "search_terms")]
+        return tags, search_terms
+
+    def _tags(self, node) -> dict[str, TagInfo]:
+        tags: dict[str, TagInfo] = {}
+        if _is_null(node):
+            return tags
+        if not isinstance(node, yaml.MappingNode):
+            self._error(_line(node), f"'tags' must be a mapping of slug: tag, not {_kind(node)}",
+                        "write each tag as '  slug:' on its own line under 'tags:'")
+            return tags
+        for slug_node, spec in node.value:
+            slug = slug_node.value if isinstance(slug_node, yaml.ScalarNode) else None
+            line = _line(slug_node)
+            if slug is None or not SLUG.fullmatch(slug):
+                self._error(line, f"tag slug {slug if slug is not None else _kind(slug_node)!r} is not lowercase "
+                                  "ASCII words joined by '-'", "it becomes the tag page's URL; put other spellings "
+                                                               "under 'aliases:'")
+                continue
+            if slug in tags:
+                self._error(line, f"tag {slug!r} is listed twice (first at line {tags[slug].line})",
+                            "merge the two entries")
+                continue
+            tags[slug] = self._tag(slug, line, spec)
+        return tags
+
+    def _tag(self, slug: str, line: int, node) -> TagInfo:
+        info = TagInfo(slug=slug, name=slug, line=line)
+        if _is_null(node):
+            return info
+        if not isinstance(node, yaml.MappingNode):
+            self._error(_line(node), f"tag {slug!r} must be a mapping (name:, aliases:, keywords:, description:), "
+                                     f"not {_kind(node)}", "indent its fields under the slug")
+            return info
+        for key, value in self._mapping(node, TAG_KEYS, f"tag {slug!r}"):
+            if key in ("name", "description"):
+                text = self._string(value, f"tag {slug!r}: {key}")
+                if text is None:
+                    continue
+                if key == "name" and text:
+                    info.name, info.name_line = text, _line(value)
+                elif key == "description":
+                    info.description = text
+            else:
+                strings = self._strings(value, f"tag {slug!r}: {key}")
+                if key == "aliases":
+                    info.aliases = [text for text, _ in strings]
+                    info.alias_lines = [at for _, at in strings]
+                else:
+                    info.keywords = [text for text, _ in strings]
+        return info
+
+    # -- node helpers -------------------------------------------------------
+
+    def _mapping(self, node, allowed: tuple[str, ...], owner: str):
+        """(key, value node) of a mapping's known keys; unknown and repeated keys are reported."""
+        prefix = f"{owner}: " if owner else ""
+        seen: dict[str, int] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = _line(key_node)
+            if key not in allowed:
+                self._error(line, f"{prefix}unknown key {key if key is not None else _kind(key_node)!r}",
+                            f"expected one of: {', '.join(allowed)}")
+            elif key in seen:
+                self._error(line, f"{prefix}key {key!r} is given twice (first at line {seen[key]})", "keep one")
+            else:
+                seen[key] = line
+                yield key, value
+
+    def _string(self, node, what: str) -> str | None:
+        if _is_null(node):
+            return ""
+        if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG:
+            return node.value.strip()
+        self._error(_line(node), f"{what} must be a string, not {_kind(node)}",
+                    "quote it if it is meant as text")
+        return None
+
+    def _strings(self, node, what: str) -> list[tuple[str, int]]:
+        """(text, line) of each item of a list of non-empty strings."""
+        if _is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self._error(_line(node), f"{what} must be a list, not {_kind(node)}",
+                        f"a single value is not a list: write [{_scalar_text(node)}]")
+            return []
+        items = []
+        for item in node.value:
+            text = self._string(item, f"{what} item")
+            if text:
+                items.append((text, _line(item)))
+            elif text == "":
+                self._error(_line(item), f"{what} has an empty item", "remove it")
+        return items
+
+    def _error(self, line: int, message: str, hint: str) -> None:
+        self.problems.append(SourceProblem(self.path, line, message, hint))
+
+
+def _compose(text: str):
+    # libyaml's loader when PyYAML has it: the taxonomy is read on every build and serve rebuild.
+    loader = _YAML_LOADER(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+def _is_null(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
+
+
+def _kind(node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"the {'string' if kind == 'str' else kind} {node.value!r}"
+
+
+def _scalar_text(node) -> str:
+    return node.value if isinstance(node, yaml.ScalarNode) else "…"

@@ -7,19 +7,18 @@ State lives in one ``BuildState`` per build (``on_config`` makes it), plus the
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown as python_markdown
 from markupsafe import Markup
 from material.plugins.search.plugin import SearchPlugin
 from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_options import SiteOptions, escaped_page_meta
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
@@ -34,9 +33,10 @@ from llminfra.mkdocs_adapter.page_output import (
 )
 from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, teach_jieba, worker_index_wanted
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
+from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, site_settings
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
-from llminfra.render.options import RenderOptions
+from llminfra.render.options import render_options
 from llminfra.render.safe_html import SafeLinksExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.audio_files import measure_local_audio
@@ -48,6 +48,7 @@ log = logging.getLogger("mkdocs.plugins.llminfra")
 @dataclass
 class BuildState:
     layout: SiteLayout
+    options: SiteOptions
     catalog: Catalog | None = None
     renderer: SiteRenderer | None = None
     plan: SitePlan | None = None  # every page the build generates
@@ -72,7 +73,8 @@ def startup(*, command, dirty):
 def config(config):
     global _state
     root = Path(config.config_file_path).resolve().parent
-    _state = BuildState(SiteLayout(root=root, docs_dir=_docs_dir_name(config, root)))
+    # A bad option stops here, before any page is built (SiteOptionsError names the key).
+    _state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config))
     _guard_links(config)
     config.markdown_extensions.append(TrustedFragmentsExtension(_state.fragments))
     if worker_index_wanted(_command):
@@ -91,7 +93,8 @@ def files(files, *, config):
     started = time.perf_counter()
     state.plan = plan_site(catalog, state.layout)
     state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
-                                  _render_options(config, state.fragments))
+                                  render_options(site_settings(config, state.options),
+                                                 html_block=state.fragments.token))
     for page in state.plan.pages:
         add_generated_file(files, config, page, state.renderer, _serve_cache)
     if _serve_cache is not None:
@@ -174,7 +177,7 @@ def post_page(output, *, page, config):
 def post_build(*, config):
     state = _require_state()
     started = time.perf_counter()
-    options = _feed_options(config)
+    options = _feed_options(config, state.options)
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
     state.timings["feeds"] = time.perf_counter() - started
@@ -201,30 +204,9 @@ def _require_state() -> BuildState:
     return _state
 
 
-def _docs_dir_name(config, root: Path) -> str:
-    docs = Path(config.docs_dir).resolve()
-    try:
-        return docs.relative_to(root).as_posix()
-    except ValueError:
-        return docs.as_posix()
-
-
-def _render_options(config, fragments: TrustedFragments) -> RenderOptions:
-    repo = (config.repo_url or "").rstrip("/")
-    branch = (config.extra or {}).get("source_branch", "main")
-    return RenderOptions(
-        use_directory_urls=config.use_directory_urls,
-        site_url=config.site_url or "",
-        repo_blob_url=f"{repo}/blob/{branch}/" if "github.com" in repo else None,
-        markdown_factory=lambda: python_markdown.Markdown(
-            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}),
-        html_block=fragments.token,
-    )
-
-
-def _feed_options(config) -> FeedOptions:
-    return FeedOptions.from_settings(
-        (config.extra or {}).get("feeds"),
+def _feed_options(config, options: SiteOptions) -> FeedOptions:
+    return FeedOptions.from_site_options(
+        options.feeds,
         site_url=config.site_url or "",
         site_name=config.site_name,
         site_description=config.site_description or "",
@@ -241,10 +223,9 @@ def _guard_links(config) -> None:
 
 def _escape_page_meta(page) -> None:
     # Material prints page.meta.title and .description into <head> unescaped.
-    for key in ("title", "description"):
-        value = page.meta.get(key)
-        if isinstance(value, str) and any(c in value for c in '<>"'):
-            page.meta[key] = html.escape(value, quote=True)
+    escaped = escaped_page_meta(page.meta)
+    if escaped is not None:
+        page.meta.update(escaped)
 
 
 def _report_problems(catalog: Catalog) -> None:

@@ -1,6 +1,6 @@
 """The site as plain markdown: every page the hooks produce, written out as files.
 
-``export_site(root, out)`` writes into ``out`` a docs folder that plain
+``export_site(root, settings, out)`` writes into ``out`` a docs folder that plain
 MkDocs (no hooks) builds into the same pages as the hooked build:
 
 - the generated pages (tags, archive, notes index, …) as the renderer makes them;
@@ -17,20 +17,17 @@ portability (the site without this package).
 
 from __future__ import annotations
 
-import html
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown
 import yaml
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_options import SiteSettings, escaped_page_meta
 from llminfra.domain.site_plan import plan_site
-from llminfra.render.options import RenderOptions
-from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.markdown_lines import read_source_text
@@ -43,86 +40,16 @@ class ExportReport:
     copied: list[str] = field(default_factory=list)  # files copied unchanged
 
 
-# MkDocs puts these before the extensions a config lists.
-MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
+    """Write the docs folder of the project at ``root`` as plain markdown into ``out`` (emptied first).
 
-
-@dataclass
-class SiteSettings:
-    """The mkdocs.yml settings that rendering depends on."""
-
-    docs_dir: str = "docs"
-    site_url: str = ""
-    repo_url: str = ""
-    source_branch: str = "main"
-    use_directory_urls: bool = True
-    markdown_extensions: list = field(default_factory=list)
-    mdx_configs: dict = field(default_factory=dict)
-
-    def render_options(self) -> RenderOptions:
-        repo = self.repo_url.rstrip("/")
-        return RenderOptions(
-            use_directory_urls=self.use_directory_urls,
-            site_url=self.site_url,
-            repo_blob_url=f"{repo}/blob/{self.source_branch}/" if "github.com" in repo else None,
-            # Source text holding raw HTML is converted on its own, with the site's extensions as in the build.
-            markdown_factory=lambda: markdown.Markdown(
-                extensions=[*self.markdown_extensions, SafeLinksExtension()], extension_configs=self.mdx_configs),
-        )
-
-
-def load_config(config_path: Path) -> dict:
-    """``mkdocs.yml`` as MkDocs reads it: ``!ENV`` resolved, Python tags (slugify settings) called."""
-    return yaml.load(config_path.read_text(encoding="utf-8"), Loader=_config_loader(config_path.parent)) or {}
-
-
-def read_settings(config_path: Path) -> SiteSettings:
-    """The settings rendering depends on, from ``mkdocs.yml``."""
-    data = load_config(config_path)
-    extra = data.get("extra") or {}
-    extensions: list = list(MKDOCS_BUILTIN_EXTENSIONS)
-    configs: dict = {}
-    for item in data.get("markdown_extensions") or []:
-        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
-        if name not in extensions:
-            extensions.append(name)
-        if options:
-            configs[name] = options
-    site_url = str(data.get("site_url") or "")
-    return SiteSettings(
-        docs_dir=str(data.get("docs_dir") or "docs"),
-        site_url=site_url if not site_url or site_url.endswith("/") else site_url + "/",  # as MkDocs does
-        repo_url=str(data.get("repo_url") or ""),
-        source_branch=str(extra.get("source_branch") or "main"),
-        use_directory_urls=bool(data.get("use_directory_urls", True)),
-        markdown_extensions=extensions,
-        mdx_configs=configs,
-    )
-
-
-def _config_loader(config_dir: Path):
-    # The full loader, as MkDocs uses: mkdocs.yml may call Python (slugify settings).
-    class ConfigLoader(yaml.Loader):
-        pass
-
-    def env(loader, node):
-        values = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else \
-            [loader.construct_object(v) for v in node.value]
-        *names, default = values if len(values) > 1 else [*values, None]
-        return next((os.environ[n] for n in names if os.environ.get(n)), default)
-
-    ConfigLoader.add_constructor("!ENV", env)
-    ConfigLoader.add_constructor("!relative", lambda loader, node: str(config_dir))
-    return ConfigLoader
-
-
-def export_site(root: Path, out: Path, config_name: str = "mkdocs.yml") -> ExportReport:
-    """Write the docs folder of the project at ``root`` as plain markdown into ``out`` (emptied first)."""
-    settings = read_settings(root / config_name)
+    ``settings`` are the project's mkdocs.yml settings as MkDocs resolved them
+    (``llminfra.mkdocs_adapter.site_config`` reads them).
+    """
     layout = SiteLayout(root=root, docs_dir=settings.docs_dir)
     catalog = build_catalog(layout)
     plan = plan_site(catalog, layout)
-    renderer = SiteRenderer(catalog, plan, layout.root / layout.templates, settings.render_options())
+    renderer = SiteRenderer(catalog, plan, layout.root / layout.templates, render_options(settings))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -170,13 +97,9 @@ def split_front_matter(path: str, raw: str) -> tuple[str, str]:
         return "", "\n".join(text.lines) + "\n"
     lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     block = "\n".join(lines[: text.body_offset]) + "\n"
-    if any(isinstance(text.meta.get(key), str) and any(c in text.meta[key] for c in '<>"')
-           for key in ("title", "description")):
-        meta = dict(text.meta)
-        for key in ("title", "description"):
-            if isinstance(meta.get(key), str):
-                meta[key] = html.escape(meta[key], quote=True)
-        block = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+    escaped = escaped_page_meta(text.meta)
+    if escaped is not None:
+        block = "---\n" + yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False) + "---\n"
     return block, "\n".join(text.lines) + "\n"
 
 

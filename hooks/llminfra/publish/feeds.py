@@ -29,6 +29,7 @@ from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog, TagIndex
 from llminfra.domain.model import Entry, SourceLocation
+from llminfra.domain.site_options import DEFAULT_FEED_LIMIT, DEFAULT_TAG_FEED_LIMIT, FeedSettings
 from llminfra.domain.urls import (
     SITE_ATOM,
     SITE_JSON,
@@ -39,9 +40,8 @@ from llminfra.domain.urls import (
     tag_page,
 )
 
-DEFAULT_LIMIT = 50
-# A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
-DEFAULT_TAG_LIMIT = 20
+DEFAULT_LIMIT = DEFAULT_FEED_LIMIT
+DEFAULT_TAG_LIMIT = DEFAULT_TAG_FEED_LIMIT
 LANGUAGE = "zh-cn"
 GENERATOR = "llminfra"
 
@@ -70,18 +70,11 @@ class FeedOptions:
     use_directory_urls: bool = True
 
     @classmethod
-    def from_settings(cls, settings: dict | None, **fields) -> "FeedOptions":
-        """Options from ``extra.feeds`` in mkdocs.yml plus the site's own fields."""
-        settings = settings or {}
-        limits = {}
-        for key, default in (("limit", DEFAULT_LIMIT), ("tag_limit", DEFAULT_TAG_LIMIT)):
-            value = settings.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"extra.feeds.{key} must be a whole number >= 0 (0 = every entry), got {value!r}")
-            limits[key] = value
-        if settings.get("author"):
-            fields["author"] = str(settings["author"])
-        return cls(**limits, **fields)
+    def from_site_options(cls, feeds: FeedSettings, **fields) -> "FeedOptions":
+        """The validated ``extra.llminfra.feeds`` block plus the site's own fields (its author is the fallback)."""
+        if feeds.author:
+            fields["author"] = feeds.author
+        return cls(limit=feeds.limit, tag_limit=feeds.tag_limit, **fields)
 
     @property
     def author_name(self) -> str:

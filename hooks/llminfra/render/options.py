@@ -1,4 +1,5 @@
-"""What rendering depends on besides the catalog: URLs, edit links, the Markdown converter."""
+"""What rendering depends on besides the catalog (URLs, edit links, the Markdown converter), and the one place
+that makes it from the site's settings, for the hooks and the export alike."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
+
+from llminfra.domain.site_options import SiteSettings
+from llminfra.render.safe_html import SafeLinksExtension
 
 
 @dataclass
@@ -28,3 +32,18 @@ class RenderOptions:
             return None
         url = self.repo_blob_url.rstrip("/") + "/" + path
         return f"{url}#L{line}" if line else url
+
+
+def render_options(settings: SiteSettings, html_block: Callable[[str], str] | None = None) -> RenderOptions:
+    """Options for ``SiteRenderer``; source text holding raw HTML is converted with the site's own extensions."""
+    extensions = list(settings.markdown_extensions)
+    if not any(isinstance(extension, SafeLinksExtension) for extension in extensions):
+        extensions.append(SafeLinksExtension())  # every markdown link goes through the unsafe-scheme filter
+    configs = dict(settings.mdx_configs)
+    return RenderOptions(
+        use_directory_urls=settings.use_directory_urls,
+        site_url=settings.site_url,
+        repo_blob_url=settings.options.repo_blob_url,
+        markdown_factory=lambda: markdown.Markdown(extensions=extensions, extension_configs=configs),
+        html_block=html_block,
+    )

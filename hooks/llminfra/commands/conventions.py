@@ -1,0 +1,29 @@
+"""What every command shares: exit codes and how ``--help`` documents them.
+
+Results go to stdout and diagnostics (problems, errors, warnings) to stderr,
+so ``llminfra tags --format json > tags.json`` stays clean; the exception is
+``check --format github``, whose annotations GitHub Actions reads from stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the command ran and found errors (in the sources or mkdocs.yml)
+EXIT_USAGE = 2  # bad arguments or input, or no project at --root; argparse also exits 2 on usage errors
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the line breaks of the exit-code epilog."""
+
+
+def exit_codes(*codes: tuple[int, str]) -> str:
+    """An ``--help`` epilog listing the command's exit codes."""
+    return "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in codes)
+
+
+def command_parser(subparsers, name: str, *, help: str, description: str, codes: tuple[tuple[int, str], ...]):
+    """A subcommand's parser with the shared help layout and its exit codes in the epilog."""
+    return subparsers.add_parser(name, help=help, description=description, epilog=exit_codes(*codes),
+                                 formatter_class=HelpFormatter)

@@ -1,0 +1,213 @@
+"""The site's options block, ``extra.llminfra`` in mkdocs.yml, validated with MkDocs' typed config.
+
+The schema is declared the way MkDocs and Material's plugins declare theirs
+(``mkdocs.config.base.Config`` subclasses holding ``config_options``). Unlike
+a plugin's block, every error here names its full key
+(``extra.llminfra.feeds.limit: …``) and an unknown key is an error, not a
+warning: a misspelt option must not silently fall back to its default.
+
+``site_options(config)`` runs in ``on_config`` (before any page is built);
+``load_project_config(path)`` is how the commands read mkdocs.yml, through
+MkDocs' own loader (``!ENV``, ``!relative``, Python tags, built-in extensions).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config, ValidationError
+from mkdocs.exceptions import Abort, ConfigurationError
+
+from llminfra.domain import site_options as defaults
+from llminfra.domain.site_options import FeedSettings, SiteOptions, SiteSettings, UpstreamSettings
+
+BLOCK = "extra.llminfra"
+# Keys that lived directly under `extra:` before the block existed.
+MOVED_KEYS = {"source_branch": f"{BLOCK}.source_branch", "feeds": f"{BLOCK}.feeds"}
+
+
+class WholeNumber(opt.OptionallyRequired[int]):
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"expected a whole number >= 0 (0 = every entry), got {value!r}")
+        return value
+
+
+class Text(opt.OptionallyRequired[str]):
+    def __init__(self, default: str, *, allow_empty: bool = False):
+        super().__init__(default=default)
+        self.allow_empty = allow_empty
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not (value.strip() or self.allow_empty):
+            expected = "a string" if self.allow_empty else "a non-empty string"
+            raise ValidationError(f"expected {expected}, got {value!r}")
+        return value.strip()
+
+
+class HttpUrl(opt.OptionallyRequired[str]):
+    def run_validation(self, value: object) -> str:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(f"expected an absolute http(s) URL, got {value!r}")
+        return value
+
+
+class SectionError(ValidationError):
+    """Every problem of a block, as (key path relative to the block, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{key}: {message}" for key, message in problems))
+        self.problems = problems
+
+
+class Section(opt.SubConfig):
+    """A nested block of options that reports each error and unknown key with its key path."""
+
+    def run_validation(self, value: object) -> Config:
+        if value is None:  # `feeds:` written with nothing under it
+            value = {}
+        if not isinstance(value, Mapping):
+            raise ValidationError(f"expected a block of options (key: value lines), got {value!r}")
+        config = self.config_class(config_file_path=self._config_file_path)
+        config.load_dict(dict(value))
+        # Each option is validated here rather than by Config.validate, which stops at the first bad one.
+        problems: list[tuple[str, str]] = []
+        for key, option in config._schema:
+            try:
+                option.pre_validation(config, key_name=key)
+                config[key] = option.validate(config.get(key))
+                option.post_validation(config, key_name=key)
+            except SectionError as error:
+                problems += [(f"{key}.{inner}", message) for inner, message in error.problems]
+            except ValidationError as error:
+                problems.append((key, str(error)))
+            option.reset_warnings()
+        known = ", ".join(name for name, _ in config._schema)
+        problems += [(str(key), f"unknown option (known: {known})") for key in value if key not in config._schema_keys]
+        if problems:
+            raise SectionError(problems)
+        return config
+
+
+class FeedsConfig(Config):
+    limit = WholeNumber(default=defaults.DEFAULT_FEED_LIMIT)
+    tag_limit = WholeNumber(default=defaults.DEFAULT_TAG_FEED_LIMIT)
+    author = Text(default="", allow_empty=True)
+
+
+class UpstreamConfig(Config):
+    readme_url = HttpUrl(default=defaults.DEFAULT_UPSTREAM_README_URL)
+    repository = HttpUrl(default=defaults.DEFAULT_UPSTREAM_REPOSITORY)
+    branch = Text(default=defaults.DEFAULT_UPSTREAM_BRANCH)
+
+
+class SiteOptionsConfig(Config):
+    source_branch = Text(default=defaults.DEFAULT_SOURCE_BRANCH)
+    feeds = Section[FeedsConfig]()
+    upstream = Section[UpstreamConfig]()
+
+
+class SiteOptionsError(ConfigurationError):
+    """Bad options: ``problems`` holds (full key, message) pairs; the message has one ``key: message`` line each."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("\n".join(f"{key}: {message}" for key, message in problems))
+        self.problems = problems
+
+
+def site_options(config) -> SiteOptions:
+    """The validated ``extra.llminfra`` block of a loaded MkDocs config; raises ``SiteOptionsError``."""
+    extra = config.extra or {}
+    problems = [(f"extra.{key}", f"moved: write it as {target}") for key, target in MOVED_KEYS.items()
+                if key in extra]
+    try:
+        block = Section[SiteOptionsConfig]().validate(extra.get("llminfra"))
+    except SectionError as error:
+        problems += [(f"{BLOCK}.{key}", message) for key, message in error.problems]
+    except ValidationError as error:
+        problems.append((BLOCK, str(error)))
+    if problems:
+        raise SiteOptionsError(problems)
+    return SiteOptions(
+        source_branch=block.source_branch,
+        feeds=FeedSettings(limit=block.feeds.limit, tag_limit=block.feeds.tag_limit, author=block.feeds.author),
+        upstream=UpstreamSettings(readme_url=block.upstream.readme_url, repository=block.upstream.repository,
+                                  branch=block.upstream.branch),
+        repo_url=config.repo_url or "",
+    )
+
+
+def docs_dir_name(config) -> str:
+    """``docs_dir`` relative to the folder of mkdocs.yml (MkDocs makes it absolute)."""
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir).resolve()
+    try:
+        return docs.relative_to(root).as_posix()
+    except ValueError:
+        return docs.as_posix()
+
+
+def site_settings(config, options: SiteOptions) -> SiteSettings:
+    """What rendering and export need from a loaded MkDocs config, as plain values."""
+    return SiteSettings(
+        docs_dir=docs_dir_name(config),
+        site_url=config.site_url or "",
+        use_directory_urls=config.use_directory_urls,
+        markdown_extensions=tuple(config.markdown_extensions),
+        mdx_configs=dict(config.mdx_configs or {}),
+        options=options,
+    )
+
+
+class ProjectConfigError(ConfigurationError):
+    """mkdocs.yml cannot be used: ``problems`` holds one message per bad key (MkDocs' own, then the site's)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_project_config(config_file: Path):
+    """(MkDocs config, SiteOptions) of mkdocs.yml, loaded and validated by MkDocs' ``load_config``.
+
+    Hooks and plugins are left out: loading the hooks would import the whole
+    build (rendering included), and the plugins' options are theirs to check
+    when MkDocs builds. Raises ``ProjectConfigError`` naming every bad key.
+    """
+    from mkdocs.config import load_config
+
+    # MkDocs logs each bad key, then raises a summary: keep the messages, print them once (the caller does).
+    captured = _ErrorRecords()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(captured)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        config = load_config(str(config_file), hooks=[], plugins=[])
+    except (Abort, ConfigurationError) as error:  # Abort after logging bad keys; ConfigurationError for bad YAML
+        raise ProjectConfigError(captured.messages or [str(error)]) from None
+    finally:
+        logger.removeHandler(captured)
+        logger.propagate = propagate
+    try:
+        return config, site_options(config)
+    except SiteOptionsError as error:
+        raise ProjectConfigError([f"{key}: {message}" for key, message in error.problems]) from None
+
+
+def load_project_settings(config_file: Path) -> SiteSettings:
+    """What rendering and export need from mkdocs.yml; raises ``ProjectConfigError``."""
+    return site_settings(*load_project_config(config_file))
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
