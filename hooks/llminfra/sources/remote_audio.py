@@ -19,7 +19,8 @@ import hashlib
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import requests
 
@@ -154,7 +155,9 @@ def fetch_and_measure(session, url: str, old: AudioRecord | None, limits: FetchL
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limits.max_bytes:
                 raise DownloadError(f"file is {int(declared):,} bytes, over the cap of {limits.max_bytes:,}")
-            with tempfile.NamedTemporaryFile(prefix="llminfra-audio-") as temporary:
+            # mutagen recognises a bare MP3 stream (no ID3 tag) by its file name's extension.
+            suffix = PurePosixPath(urlsplit(url).path).suffix[:8]
+            with tempfile.NamedTemporaryFile(prefix="llminfra-audio-", suffix=suffix) as temporary:
                 digest, size = hashlib.sha256(), 0
                 for chunk in response.iter_content(CHUNK):
                     size += len(chunk)
