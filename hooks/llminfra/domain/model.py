@@ -89,6 +89,38 @@ class AudioClip:
     def is_measured(self) -> bool:
         return self.length_bytes is not None and self.duration_seconds is not None
 
+    @property
+    def duration_text(self) -> str:
+        """What players show before play: ``5:20``, or 时长未知."""
+        return format_duration(self.duration_seconds) or UNKNOWN_DURATION
+
+    @property
+    def size_text(self) -> str | None:
+        """``3.7 MB`` beside the download link; None when unknown."""
+        return format_size(self.length_bytes)
+
+
+UNKNOWN_DURATION = "时长未知"
+
+
+def format_duration(seconds: float | None) -> str | None:
+    """``H:MM:SS`` or ``M:SS`` (what itunes:duration and players show); None when unknown."""
+    if seconds is None or seconds <= 0:
+        return None
+    total = max(1, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_size(length_bytes: int | None) -> str | None:
+    """``3.7 MB`` / ``812 KB`` (1 MB = 1024 × 1024 bytes); None when unknown."""
+    if not length_bytes or length_bytes <= 0:
+        return None
+    if length_bytes < 1024 * 1024:
+        return f"{max(1, round(length_bytes / 1024))} KB"
+    return f"{length_bytes / 1024 / 1024:.1f} MB"
+
 
 @dataclass
 class Entry:

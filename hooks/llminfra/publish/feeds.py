@@ -65,6 +65,7 @@ class FeedOptions:
     site_name: str
     site_description: str = ""
     author: str = ""
+    owner_email: str = ""  # the podcast's itunes:owner (directories write to it; never shown)
     limit: int = DEFAULT_LIMIT  # items of the site feeds; 0 = every entry
     tag_limit: int = DEFAULT_TAG_LIMIT  # items per tag feed; 0 = every entry
     use_directory_urls: bool = True
@@ -81,6 +82,8 @@ class FeedOptions:
             limits[key] = value
         if settings.get("author"):
             fields["author"] = str(settings["author"])
+        if settings.get("owner_email"):
+            fields["owner_email"] = str(settings["owner_email"])
         return cls(**limits, **fields)
 
     @property

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from llminfra.domain.catalog import Catalog, MonthIndex, TagIndex
 from llminfra.domain.document import LineEdit, ParsedSource
-from llminfra.domain.episodes import audio_episodes, format_duration
+from llminfra.domain.episodes import audio_episodes, format_duration, listening_time
 from llminfra.domain.model import Entry, SourceKind
 from llminfra.domain.parts import SourcePart
 from llminfra.domain.urls import (
@@ -517,7 +517,7 @@ class SiteRenderer:
                 (self._template_path("llminfra/listen.html"), None),
                 episodes=chunk, total=len(episodes), first=(number - 1) * LISTEN_PAGE_SIZE + 1,
                 page_number=number, page_count=page_count, page_src=listen_page, duration=format_duration,
-                audio_src=lambda clip, src=src: self._audio_src(src, clip.src),
+                audio_src=lambda clip, src=src: self._audio_src(src, clip.src), listening=listening_time(episodes),
             ))
         return pages
 
