@@ -33,6 +33,13 @@ def measure_audio(catalog: Catalog, layout: SiteLayout) -> None:
         if not entry.audio:
             continue
         entry.audio = [_measured(clip, layout.docs_path, records, measured) for clip in entry.audio]
+    # The players on source pages are rendered from the audio edits: give them the measured clips too
+    # (duplicates' blocks included, which share the kept entry's files).
+    for source in catalog.sources:
+        for edit in source.edits:
+            if edit.kind == "audio" and edit.clip is not None:
+                edit.clip = _measured(edit.clip, layout.docs_path, records, measured)
+    for entry in catalog.entries:
         for clip in entry.audio:
             if not clip.is_measured and (not clip.is_local or (layout.docs_path / clip.site_path).is_file()):
                 catalog.problems.append(SourceProblem(
