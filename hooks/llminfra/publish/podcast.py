@@ -18,7 +18,7 @@ from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.episodes import Episode, audio_episodes, format_duration
-from llminfra.domain.model import AudioClip
+from llminfra.domain.model import UNKNOWN_DURATION, AudioClip
 from llminfra.domain.urls import PODCAST_ARTWORK, PODCAST_RSS, listen_page
 from llminfra.publish.artwork import podcast_artwork_png
 from llminfra.publish.feeds import (
@@ -89,7 +89,7 @@ def enclosure_url(options: FeedOptions, clip: AudioClip) -> str:
 def episode_description(options: FeedOptions, episode: Episode) -> str:
     entry = episode.entry
     duration = format_duration(episode.clip.duration_seconds)
-    lines = [entry.excerpt or entry.title, "", f"时长：{duration or '时长未知'}"]
+    lines = [entry.excerpt or entry.title, "", f"时长：{duration}" if duration else UNKNOWN_DURATION]
     if entry.link:
         lines.append(f"原文：{entry.link}")
     lines.append(f"本站条目：{options.entry_url(entry)}")
