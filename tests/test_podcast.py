@@ -83,20 +83,21 @@ def test_durations_are_formatted_for_itunes():
 def test_podcast_has_one_episode_per_clip_with_its_enclosure(built_site, catalog):
     feed = parse(built_site.path / "feeds/podcast.xml")
     episodes = audio_episodes(catalog)
-    assert len(episodes) == 7 and len(feed.entries) == len(episodes)
+    assert episodes and len(feed.entries) == len(episodes)
     options = FeedOptions(site_url=SITE_URL, site_name="s")
     for item, episode in zip(feed.entries, episodes):
         assert len(item.enclosures) == 1
         enclosure = item.enclosures[0]
-        assert enclosure.href == episode.clip.src  # remote: as written in the share list
-        assert enclosure.type == "audio/mpeg" and enclosure.length == "0"  # size unknown
-        assert "itunes_duration" not in item  # unknown: omitted
+        assert enclosure.href == episode.clip.src  # remote: the share list's address, encoded once
+        assert enclosure.type == episode.clip.mime_type
+        assert enclosure.length == str(episode.clip.length_bytes or 0)  # 0: size unknown
+        assert item.get("itunes_duration") == format_duration(episode.clip.duration_seconds)  # unknown: omitted
         assert item.title == episode.entry.title
         assert item.link == options.entry_url(episode.entry)
         assert item.id == f"{episode.entry.link}#audio-1"
         assert episode.entry.excerpt[:40] in item.summary and episode.entry.link in item.summary
     xml = (built_site.path / "feeds/podcast.xml").read_text(encoding="utf-8")
-    assert xml.count('<guid isPermaLink="false">') == 7
+    assert xml.count('<guid isPermaLink="false">') == len(episodes)
 
 
 def test_podcast_channel_has_itunes_metadata_and_absolute_artwork(built_site):
@@ -146,7 +147,7 @@ def test_podcast_guid_is_a_uuid5_of_the_feed_url_without_scheme():
 def test_listen_page_lists_every_clip_newest_first_without_preloading(built_site, catalog):
     html = built_site.page("listen/")
     players = re.findall(r"<audio[^>]*>", html)
-    assert len(players) == len(audio_episodes(catalog)) == 7
+    assert len(players) == len(audio_episodes(catalog)) > 0
     assert all('preload="none"' in player for player in players)
     sources = re.findall(r'<audio[^>]*><source src="([^"]+)"', html)
     assert sources == [e.clip.src for e in audio_episodes(catalog)]
@@ -221,4 +222,146 @@ def test_listen_page_shows_known_durations_and_plays_local_files(local_audio_sit
     src = re.search(r'<source src="([^"]+)"', first).group(1)
     target = urlsplit(urljoin("https://site.test/listen/", src)).path.lstrip("/")
     assert (local_audio_site / target).read_bytes() == SILENCE.read_bytes()
-    assert html.count("⏱") == 2  # the 7 seed clips declare no duration
+    live = audio_episodes(build_catalog(SiteLayout(ROOT)))
+    unknown = sum(1 for e in live if e.clip.duration_seconds is None)
+    assert html.count("⏱ 时长未知") == unknown and html.count("⏱") == len(live) + 2  # every player says
+
+
+# -- a frozen project: the required tags, the URL rule, unknown metadata ------------
+
+
+ENCODED_LOCAL = "audio/%E6%91%98%E8%A6%81%20%E9%9D%99%E9%9F%B3.mp3"  # "audio/摘要 静音.mp3" encoded once
+REMOTE_RAW = "https://cdn.example.org/播客/第 1 集.mp3"
+REMOTE_ENCODED = "https://cdn.example.org/%E6%92%AD%E5%AE%A2/%E7%AC%AC%201%20%E9%9B%86.mp3"
+REMOTE_UNKNOWN = "https://cdn.example.org/a%2Bb.mp3"
+OWNER_EMAIL = "podcast@example.org"
+FROZEN_SHARE = f"""# 分享
+
+
+## 202509
+
+## [本地音频：文件名有空格和中文](https://example.org/local-raw)
+
+本地文件，源文件里写的是原样的文件名。
+
+<audio controls>
+  <source src="audio/摘要 静音.mp3" type="audio/mp3">
+</audio>
+
+
+## [同一文件的百分号编码写法](https://example.org/local-encoded)
+
+同一个文件，写成百分号编码。
+
+<audio controls>
+  <source src="{ENCODED_LOCAL}" type="audio/mp3">
+</audio>
+
+
+## [远程音频：已测量](https://example.org/remote-measured)
+
+远程文件，大小和时长在 data/audio.yml 里。
+
+<audio controls>
+  <source src="{REMOTE_RAW}" type="audio/mp3">
+</audio>
+
+
+## [远程音频：未测量](https://example.org/remote-unknown)
+
+远程文件，没有记录。
+
+<audio controls>
+  <source src="{REMOTE_UNKNOWN}" type="audio/mp3">
+</audio>
+"""
+FROZEN_RECORD = f"""{REMOTE_ENCODED}:
+  bytes: 4321000
+  duration: 754.2
+  mime: audio/mpeg
+  sha256: {"ab" * 32}
+  etag: '"v1"'
+"""
+# What Apple Podcasts and the Podcast Index require (or reject a feed without), written out.
+REQUIRED_CHANNEL = ["title", "link", "description", "language", "itunes:image", "itunes:category",
+                    "itunes:explicit", "itunes:author", "itunes:owner/itunes:name", "itunes:owner/itunes:email"]
+REQUIRED_ITEM = ["title", "enclosure", "guid", "pubDate", "itunes:duration"]
+URI = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})+$")
+
+
+@pytest.fixture(scope="module")
+def frozen_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("frozen-podcast"), with_content=False)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config.replace('!ENV [PODCAST_OWNER_EMAIL, ""]', OWNER_EMAIL),
+                                        encoding="utf-8")
+    (project / "docs/share").mkdir()
+    (project / "docs/share/index.md").write_text(FROZEN_SHARE, encoding="utf-8")
+    (project / "docs/audio").mkdir()
+    (project / "docs/audio/摘要 静音.mp3").write_bytes(SILENCE.read_bytes())
+    (project / "data/audio.yml").write_text(FROZEN_RECORD, encoding="utf-8")
+    site = tmp_path_factory.mktemp("frozen-podcast-site")
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site, result.stderr
+
+
+def test_frozen_podcast_has_every_required_tag(frozen_site):
+    site, _ = frozen_site
+    from lxml import etree
+
+    tree = etree.parse(str(site / "feeds/podcast.xml"))
+    namespaces = {"itunes": ITUNES}
+    channel = tree.find("channel")
+    missing = [tag for tag in REQUIRED_CHANNEL if channel.find(tag, namespaces) is None]
+    measured_items = channel.findall("item")[:3]  # the unmeasured one is checked below
+    missing += [f"item {i}: {tag}" for i, item in enumerate(measured_items) for tag in REQUIRED_ITEM
+                if item.find(tag, namespaces) is None]
+    assert missing == []
+    feed = parse(site / "feeds/podcast.xml")
+    assert feed.feed.language == "zh-cn" and channel.find("itunes:explicit", namespaces).text == "false"
+    assert feed.feed.publisher_detail.email == OWNER_EMAIL and feed.feed.author
+    assert feed.feed.tags[0].term == "Technology"
+    artwork = urlsplit(feed.feed.image.href).path.lstrip("/")
+    width, height = struct.unpack(">II", (site / artwork).read_bytes()[16:24])
+    assert width == height and 1400 <= width <= 3000
+    for item in feed.entries:
+        assert item.id and item.published_parsed and item.enclosures[0].type == "audio/mpeg"
+
+
+def test_frozen_podcast_items_have_true_lengths_durations_and_urls_encoded_once(frozen_site):
+    site, _ = frozen_site
+    feed = parse(site / "feeds/podcast.xml")
+    raw_local, encoded_local, remote, unknown = feed.entries
+    local_url = SITE_URL + ENCODED_LOCAL
+    for item in (raw_local, encoded_local):  # raw and encoded spellings: the same file, the same URL
+        assert item.enclosures[0].href == local_url
+        assert item.enclosures[0].length == str(SILENCE.stat().st_size) and item.itunes_duration == "0:01"
+    assert remote.enclosures[0].href == REMOTE_ENCODED
+    assert remote.enclosures[0].length == "4321000" and remote.itunes_duration == "12:34"
+    # Unknown metadata: the episode stays (its audio plays), length 0, no itunes:duration, said in the notes.
+    assert unknown.enclosures[0].href == REMOTE_UNKNOWN  # %2B stays %2B: not decoded, not encoded again
+    assert unknown.enclosures[0].length == "0" and "itunes_duration" not in unknown
+    assert "时长未知" in unknown.summary and "时长：" not in unknown.summary and "时长：12:34" in remote.summary
+    xml = (site / "feeds/podcast.xml").read_text(encoding="utf-8")
+    for url in re.findall(r'<enclosure url="([^"]+)"', xml):
+        assert URI.match(url) and "%25" not in url, url
+
+
+def test_frozen_pages_show_duration_and_size_before_play_with_urls_encoded_once(frozen_site):
+    site, log = frozen_site
+    share = (site / "share/index.html").read_text(encoding="utf-8")
+    players = re.findall(r'<figure class="llm-audio".*?</figure>', share, re.S)
+    assert len(players) == 4
+    assert "⏱ 0:01" in players[0] and "下载音频（4 KB）" in players[0]
+    assert "⏱ 12:34" in players[2] and "下载音频（4.1 MB）" in players[2]
+    assert "⏱ 时长未知" in players[3] and ">下载音频</a>" in players[3]
+    srcs = re.findall(r'(?:src|href)="([^"]+\.mp3)"', share)
+    assert srcs[:2] == ["../" + ENCODED_LOCAL] * 2 and srcs[4] == srcs[5] == REMOTE_ENCODED
+    assert all(URI.match(src.replace("&amp;", "&")) and "%25" not in src for src in srcs)
+    listen = (site / "listen/index.html").read_text(encoding="utf-8")
+    assert "总时长 <span class=\"llm-listening-total\">12:36（另有 1 段时长未知）</span>" in listen
+    assert [m for m in re.findall(r"⏱ ([^<]+)<", listen)] == ["0:01", "0:01", "12:34", "时长未知"]
+    # The unmeasured clip is a notice that names its file and line.
+    assert "docs/share/index.md:37: audio https://cdn.example.org/a%2Bb.mp3 has no measured size" in log
+    assert (site / "audio/摘要 静音.mp3").read_bytes() == SILENCE.read_bytes()

@@ -218,7 +218,8 @@ def test_missing_local_audio_file_is_an_error(tmp_path):
              "<audio controls>\n  <source src=\"audio/missing.mp3\" type=\"audio/mp3\">\n</audio>\n")
     _, result = build_variant(tmp_path, "share", "index.md", share)
     assert result.returncode != 0
-    assert "docs/share/index.md:3: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
+    # The line of the <audio> block, not of the entry heading.
+    assert "docs/share/index.md:5: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
 
 
 def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_path):

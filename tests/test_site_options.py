@@ -115,7 +115,7 @@ def test_page_meta_is_escaped_only_where_the_theme_would_break():
      "extra.llminfra.feeds.tag_limit: expected a whole number >= 0 (0 = every entry), got True"),
     ("  llminfra:\n    feeds:\n      limit: 2.5\n", "extra.llminfra.feeds.limit: expected a whole number >= 0"),
     ("  llminfra:\n    feeds:\n      limt: 5\n",
-     "extra.llminfra.feeds.limt: unknown option (known: limit, tag_limit, author)"),
+     "extra.llminfra.feeds.limt: unknown option (known: limit, tag_limit, author, owner_email)"),
     ("  llminfra:\n    sorce_branch: main\n", "extra.llminfra.sorce_branch: unknown option"),
     ("  llminfra:\n    feeds: 50\n", "extra.llminfra.feeds: expected a block of options"),
     ("  llminfra: [a]\n", "extra.llminfra: expected a block of options"),

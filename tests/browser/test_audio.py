@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import mutagen
 import pytest
 from browser_support import serve_directory
 from conftest import ROOT, copy_project, run_mkdocs_build
 
-from llminfra.domain.model import SourceKind
+from llminfra.domain.model import SourceKind, format_duration, format_size
 from llminfra.domain.urls import month_location, page_url
 
 pytestmark = pytest.mark.browser
@@ -33,10 +34,10 @@ SHARE_WITH_LOCAL_AUDIO = """# 好文分享
 
 ## [第二篇有音频的好文](https://example.com/second)
 
-第二篇的摘要。
+第二篇的摘要。文件名有空格和中文，源文件里写的是原样。
 
 <audio controls>
-  <source src="audio/second.mp3" type="audio/mp3">
+  <source src="audio/第二 段.mp3" type="audio/mp3">
 </audio>
 """
 
@@ -81,7 +82,7 @@ def audio_site(tmp_path_factory):
     work = tmp_path_factory.mktemp("audio-site")
     project = copy_project(work / "project", with_content=False)
     (project / "docs/audio").mkdir()
-    for name in ("first", "second"):
+    for name in ("first", "第二 段"):
         (project / f"docs/audio/{name}.mp3").write_bytes(SILENCE.read_bytes() * CLIP_REPEATS)
     (project / "docs/share").mkdir()
     (project / "docs/share/index.md").write_text(SHARE_WITH_LOCAL_AUDIO, encoding="utf-8")
@@ -136,4 +137,32 @@ def test_starting_one_player_pauses_the_other(open_reader, audio_site):
     first = players.nth(0).evaluate("p => ({paused: p.paused, ended: p.ended, time: p.currentTime})")
     assert first["paused"] and not first["ended"], first
     assert 0 < first["time"] < CLIP_REPEATS
+    reader.assert_clean()
+
+
+SECOND_URL_PATH = "/audio/%E7%AC%AC%E4%BA%8C%20%E6%AE%B5.mp3"  # "第二 段.mp3", encoded once
+
+
+def test_players_tell_duration_and_size_before_fetching_any_audio(open_reader, audio_site, tmp_path):
+    clip = tmp_path / "clip.mp3"
+    clip.write_bytes(SILENCE.read_bytes() * CLIP_REPEATS)
+    duration = format_duration(mutagen.File(clip).info.length)
+    size = format_size(clip.stat().st_size)
+    reader = open_reader(base=audio_site)
+    for path in ("share/", "listen/"):
+        reader.open(path)
+        scroll_through(reader)
+        assert reader.page.locator(".llm-duration").all_inner_texts() == [f"⏱ {duration}"] * 2
+        assert reader.page.locator(".llm-audio__download").all_inner_texts() == [f"下载音频（{size}）"] * 2
+        players = reader.page.locator("audio")
+        assert players.evaluate_all("ps => ps.every(p => p.preload === 'none' && p.readyState === 0)")
+        assert audio_requests(reader) == [], path
+    total = reader.page.locator(".llm-listening-total").inner_text()
+    assert total == format_duration(2 * mutagen.File(clip).info.length)
+    before = len(audio_requests(reader))
+    press_play(reader, reader.page.locator("audio").nth(1))  # the second entry: the Chinese-named file
+    wait_until_playing(reader, 1)
+    after = audio_requests(reader)
+    assert before == 0 and after and all(url.endswith(SECOND_URL_PATH) for url in after), after
+    print(f"media requests before play: {before}, after play: {len(after)}")
     reader.assert_clean()

@@ -36,6 +36,7 @@ from pathlib import Path
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.links import canonical_url, is_safe_outbound
 from llminfra.domain.model import Entry, PartialDate
+from llminfra.sources.audio_tags import AudioBlockError, check_source_url
 from llminfra.sources.markdown_lines import HEADING
 from llminfra.sources.sharelist import ShareListParser
 
@@ -249,12 +250,15 @@ def _check_summary(summary: str) -> str:
 
 
 def _check_audio(audio: str) -> str:
+    """The audio source as the parser will read it: raw or percent-encoded in, encoded exactly once out."""
     audio = audio.strip()
-    if not is_safe_outbound(audio):
+    try:
+        encoded = check_source_url(audio)
+    except AudioBlockError:
+        encoded = None
+    if encoded is None or not is_safe_outbound(encoded):
         raise ShareEntryError(f"audio {audio[:80]!r} is not an absolute http(s) URL (write https://….mp3)")
-    if any(char.isspace() for char in audio) or any(char in audio for char in "\"'<>"):
-        raise ShareEntryError(f"audio URL {audio[:80]!r} contains spaces, quotes or < > (percent-encode them)")
-    return audio
+    return encoded
 
 
 def _audio_type(url: str) -> str:

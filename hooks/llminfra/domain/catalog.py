@@ -154,10 +154,11 @@ def _check_local_audio(layout: SiteLayout, entries, problems):
     docs: Path = layout.docs_path
     for entry in entries:
         for clip in entry.audio:
+            # site_path is decoded once: "a%20b.mp3" and "a b.mp3" are the same file.
             if clip.is_local and not (docs / clip.site_path).is_file():
                 problems.append(SourceProblem(
-                    entry.source.path, entry.source.line,
-                    f"audio file {clip.src!r} does not exist under {layout.docs_dir}/",
+                    entry.source.path, clip.line or entry.source.line,
+                    f"audio file {clip.site_path!r} does not exist under {layout.docs_dir}/",
                     "add the file or fix the path (relative to docs/)"))
 
 

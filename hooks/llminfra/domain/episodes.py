@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llminfra.domain.catalog import Catalog
-from llminfra.domain.model import AudioClip, Entry
+from llminfra.domain.model import UNKNOWN_DURATION, AudioClip, Entry, format_duration
+
+__all__ = ["Episode", "ListeningTime", "audio_episodes", "format_duration", "listening_time"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,25 @@ def audio_episodes(catalog: Catalog) -> list[Episode]:
     ]
 
 
-def format_duration(seconds: float | None) -> str | None:
-    """``H:MM:SS`` or ``M:SS``; None when unknown."""
-    if seconds is None or seconds <= 0:
-        return None
-    total = max(1, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+@dataclass(frozen=True)
+class ListeningTime:
+    """Total duration of the episodes on the 收听 page."""
+
+    seconds: float  # of the measured episodes
+    measured: int
+    unknown: int  # episodes without a known duration, not in ``seconds``
+
+    @property
+    def text(self) -> str:
+        """``共 1:02:05``; says how many episodes are not counted when some are unknown."""
+        total = format_duration(self.seconds) if self.measured else None
+        if total is None:
+            return UNKNOWN_DURATION
+        if self.unknown:
+            return f"{total}（另有 {self.unknown} 段{UNKNOWN_DURATION}）"
+        return total
+
+
+def listening_time(episodes: list[Episode]) -> ListeningTime:
+    known = [e.clip.duration_seconds for e in episodes if e.clip.duration_seconds and e.clip.duration_seconds > 0]
+    return ListeningTime(sum(known), len(known), len(episodes) - len(known))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from urllib.parse import unquote
 
 
 class SourceKind(str, Enum):
@@ -58,22 +59,70 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class AudioClip:
-    """One ``<audio>`` summary; ``src`` is http(s) or site-relative."""
+    """One ``<audio>`` summary.
+
+    ``src`` is http(s) or site-relative, always percent-encoded exactly once
+    (``llminfra.sources.audio_tags.encode_once``): it can go into HTML and
+    feeds as it is, and it is the key of the remote clips' metadata.
+    """
 
     src: str
     mime_type: str = "audio/mpeg"
-    # Declared in the source (remote files) or read from the file (local ones).
+    # Read from the file (local clips) or from data/audio.yml (remote ones, measured by `llminfra audio`).
     length_bytes: int | None = None
     duration_seconds: float | None = None
+    # 1-based line of the <audio> block in its source file, for messages; 0 when unknown.
+    line: int = field(default=0, compare=False)
 
     @property
     def is_local(self) -> bool:
         return "://" not in self.src
 
     @property
-    def site_path(self) -> str:
-        """Path of a local clip relative to the site root (no leading slash)."""
+    def url_path(self) -> str:
+        """Encoded path of a local clip relative to the site root (no leading slash), for URLs."""
         return self.src.lstrip("/")
+
+    @property
+    def site_path(self) -> str:
+        """Path of a local clip relative to the site root, decoded once: the file on disk."""
+        return unquote(self.url_path)
+
+    @property
+    def is_measured(self) -> bool:
+        return self.length_bytes is not None and self.duration_seconds is not None
+
+    @property
+    def duration_text(self) -> str:
+        """What players show before play: ``5:20``, or 时长未知."""
+        return format_duration(self.duration_seconds) or UNKNOWN_DURATION
+
+    @property
+    def size_text(self) -> str | None:
+        """``3.7 MB`` beside the download link; None when unknown."""
+        return format_size(self.length_bytes)
+
+
+UNKNOWN_DURATION = "时长未知"
+
+
+def format_duration(seconds: float | None) -> str | None:
+    """``H:MM:SS`` or ``M:SS`` (what itunes:duration and players show); None when unknown."""
+    if seconds is None or seconds <= 0:
+        return None
+    total = max(1, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_size(length_bytes: int | None) -> str | None:
+    """``3.7 MB`` / ``812 KB`` (1 MB = 1024 × 1024 bytes); None when unknown."""
+    if not length_bytes or length_bytes <= 0:
+        return None
+    if length_bytes < 1024 * 1024:
+        return f"{max(1, round(length_bytes / 1024))} KB"
+    return f"{length_bytes / 1024 / 1024:.1f} MB"
 
 
 @dataclass

@@ -28,6 +28,7 @@ class FeedSettings:
     limit: int = DEFAULT_FEED_LIMIT  # items of the site feeds; 0 = every entry
     tag_limit: int = DEFAULT_TAG_FEED_LIMIT  # items per tag feed; 0 = every entry
     author: str = ""  # empty: the site author, else the site name
+    owner_email: str = ""  # the podcast's itunes:owner; empty: none is written
 
 
 @dataclass(frozen=True)

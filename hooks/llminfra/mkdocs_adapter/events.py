@@ -39,7 +39,6 @@ from llminfra.publish.podcast import write_podcast
 from llminfra.render.options import render_options
 from llminfra.render.safe_html import SafeLinksExtension
 from llminfra.render.site_renderer import SiteRenderer
-from llminfra.sources.audio_files import measure_local_audio
 from llminfra.sources.loading import build_catalog
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
@@ -86,7 +85,6 @@ def files(files, *, config):
     state = _require_state()
     catalog = build_catalog(state.layout)
     state.catalog = catalog
-    measure_local_audio(catalog, state.layout.docs_path)
     state.timings.update(catalog.timings)
     _report_problems(catalog)
     _teach_segmenter(catalog, state.search_index)

@@ -98,6 +98,7 @@ class FeedsConfig(Config):
     limit = WholeNumber(default=defaults.DEFAULT_FEED_LIMIT)
     tag_limit = WholeNumber(default=defaults.DEFAULT_TAG_FEED_LIMIT)
     author = Text(default="", allow_empty=True)
+    owner_email = Text(default="", allow_empty=True)
 
 
 class UpstreamConfig(Config):
@@ -135,7 +136,8 @@ def site_options(config) -> SiteOptions:
         raise SiteOptionsError(problems)
     return SiteOptions(
         source_branch=block.source_branch,
-        feeds=FeedSettings(limit=block.feeds.limit, tag_limit=block.feeds.tag_limit, author=block.feeds.author),
+        feeds=FeedSettings(limit=block.feeds.limit, tag_limit=block.feeds.tag_limit, author=block.feeds.author,
+                           owner_email=block.feeds.owner_email),
         upstream=UpstreamSettings(readme_url=block.upstream.readme_url, repository=block.upstream.repository,
                                   branch=block.upstream.branch),
         repo_url=config.repo_url or "",

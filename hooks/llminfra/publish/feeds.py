@@ -65,6 +65,7 @@ class FeedOptions:
     site_name: str
     site_description: str = ""
     author: str = ""
+    owner_email: str = ""  # the podcast's itunes:owner (directories write to it; never shown)
     limit: int = DEFAULT_LIMIT  # items of the site feeds; 0 = every entry
     tag_limit: int = DEFAULT_TAG_LIMIT  # items per tag feed; 0 = every entry
     use_directory_urls: bool = True
@@ -74,6 +75,8 @@ class FeedOptions:
         """The validated ``extra.llminfra.feeds`` block plus the site's own fields (its author is the fallback)."""
         if feeds.author:
             fields["author"] = feeds.author
+        if feeds.owner_email:
+            fields["owner_email"] = feeds.owner_email
         return cls(limit=feeds.limit, tag_limit=feeds.tag_limit, **fields)
 
     @property

@@ -18,7 +18,7 @@ from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.episodes import Episode, audio_episodes, format_duration
-from llminfra.domain.model import AudioClip
+from llminfra.domain.model import UNKNOWN_DURATION, AudioClip
 from llminfra.domain.urls import PODCAST_ARTWORK, PODCAST_RSS, listen_page
 from llminfra.publish.artwork import podcast_artwork_png
 from llminfra.publish.feeds import (
@@ -34,7 +34,10 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 # Podcasting 2.0: the channel GUID is a UUIDv5 of the feed URL without scheme.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 CATEGORY = "Technology"
-UNKNOWN_LENGTH = 0  # what RSS allows for an enclosure of unknown size
+# An episode whose clip was never measured stays in the feed (the audio is real and plays): its
+# enclosure says length="0", which the RSS Advisory Board's best practices name for an unknown size
+# and clients treat as "not known", and it has no itunes:duration rather than a wrong one.
+UNKNOWN_LENGTH = 0
 
 
 # -- the feed ----------------------------------------------------------------
@@ -79,12 +82,14 @@ def episode_guid(options: FeedOptions, episode: Episode) -> str:
 
 
 def enclosure_url(options: FeedOptions, clip: AudioClip) -> str:
+    """A valid absolute URI, encoded once: ``clip.src`` already is; a local path is decoded, then encoded."""
     return options.url(clip.site_path) if clip.is_local else clip.src
 
 
 def episode_description(options: FeedOptions, episode: Episode) -> str:
     entry = episode.entry
-    lines = [entry.excerpt or entry.title, ""]
+    duration = format_duration(episode.clip.duration_seconds)
+    lines = [entry.excerpt or entry.title, "", f"时长：{duration}" if duration else UNKNOWN_DURATION]
     if entry.link:
         lines.append(f"原文：{entry.link}")
     lines.append(f"本站条目：{options.entry_url(entry)}")
@@ -112,6 +117,8 @@ def podcast_feed(catalog: Catalog, options: FeedOptions) -> bytes:
     feed.lastBuildDate(feed_updated([e.entry for e in episodes]))
     feed.image(url=artwork, title=title, link=home)
     feed.podcast.itunes_author(options.author_name)
+    if options.owner_email:
+        feed.podcast.itunes_owner(name=options.author_name, email=options.owner_email)
     feed.podcast.itunes_summary(description)
     feed.podcast.itunes_category(CATEGORY)
     feed.podcast.itunes_image(artwork)

@@ -14,7 +14,7 @@ import time
 import yaml
 
 from llminfra.domain.catalog import Catalog, MonthIndex
-from llminfra.domain.episodes import Episode, audio_episodes, format_duration
+from llminfra.domain.episodes import Episode, audio_episodes, format_duration, listening_time
 from llminfra.domain.model import Entry, SourceKind
 from llminfra.domain.site_plan import (
     LISTEN_PAGE_SIZE,
@@ -42,7 +42,7 @@ class GeneratedPageRenderer:
         self.source_pages = source_pages
         self.seconds = 0.0  # spent rendering listing bodies
         self._years: dict[int, tuple[list[MonthIndex], int | None, int | None]] | None = None
-        self._episodes: list[Episode] | None = None
+        self._episodes: tuple[list[Episode], object] | None = None
 
     def head(self, page: PlannedPage, page_template: bool = False) -> str:
         """Front matter and title. ``page_template``: name the MkDocs template that shows the listing body."""
@@ -122,14 +122,16 @@ class GeneratedPageRenderer:
         return {"notes": notes}
 
     def _listen(self, page: PlannedPage) -> dict:
-        if self._episodes is None:
-            self._episodes = audio_episodes(self.catalog)
-        episodes = self._episodes
+        if self._episodes is None:  # the same for every page of 收听
+            episodes = audio_episodes(self.catalog)
+            self._episodes = (episodes, listening_time(episodes))
+        episodes, listening = self._episodes
         return {
             "episodes": episodes[page_slice(page, LISTEN_PAGE_SIZE)], "total": len(episodes),
             "first": (page.number - 1) * LISTEN_PAGE_SIZE + 1, "page_number": page.number,
             "page_count": page.count, "page_src": listen_page, "duration": format_duration,
             "audio_src": lambda clip: self.source_pages.audio_src(page.src_uri, clip.src),
+            "listening": listening,
         }
 
     def release_caches(self) -> None:

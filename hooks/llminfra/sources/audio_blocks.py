@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from llminfra.domain.document import LineEdit, ParsedSource
 from llminfra.domain.model import Entry
 from llminfra.sources.audio_tags import AUDIO_CLOSE, AUDIO_OPEN, AudioBlockError, parse_audio_block
@@ -32,7 +34,7 @@ def split_audio_blocks(source: ParsedSource, entry: Entry | None, start: int, en
             break
         block = "\n".join(lines[i : close + 1])
         try:
-            clip = parse_audio_block(block)
+            clip = replace(parse_audio_block(block), line=source.text.line_number(i))
         except AudioBlockError as exc:
             source.problem(i + exc.line_offset, exc.message, exc.hint)
             source.edits.append(LineEdit(i, close, "audio"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from llminfra.domain.model import AudioClip
 
@@ -32,7 +32,6 @@ AUDIO_TYPES = {
     "audio/wav": "audio/wav",
     "audio/webm": "audio/webm",
 }
-_CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
 
 AUDIO_OPEN = re.compile(r"<\s*audio\b", re.IGNORECASE)
 AUDIO_CLOSE = re.compile(r"<\s*/\s*audio\s*>", re.IGNORECASE)
@@ -91,27 +90,81 @@ class _AudioBlockReader(HTMLParser):
         self.stray.append((f"<![{data[:20]}]>", self.getpos()[0] - 1))
 
 
+# RFC 3986: characters that may stand in a URI as they are. Everything else
+# (spaces, CJK, quotes, a "%" not followed by two hex digits) is percent-encoded.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_URI_CHARS = _UNRESERVED | frozenset(":/?#[]@!$&'()*+,;=")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+# Browsers drop tabs and newlines anywhere in a URL (WHATWG URL standard); other control characters are errors.
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def encode_once(text: str) -> str:
+    """``text`` as a valid URI reference, percent-encoded exactly once.
+
+    Accepts both forms a writer uses: raw (``a b/中文.mp3``) and encoded
+    (``a%20b/%E4%B8%AD%E6%96%87.mp3``), and mixtures. An escape ``%XX`` is
+    kept (hex upper-cased, unreserved characters decoded, as RFC 3986 §6.2.2
+    normalises); every other character outside the URI alphabet is encoded as
+    UTF-8. So ``encode_once(encode_once(x)) == encode_once(x)``, and the raw
+    and encoded spellings of one file give the same string. ``%2B`` stays
+    ``%2B``: a reserved character escaped is not the same URI as the character.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "%":
+            match = _ESCAPE.match(text, i)
+            if match:
+                decoded = chr(int(match.group(1), 16))
+                out.append(decoded if decoded in _UNRESERVED else "%" + match.group(1).upper())
+                i += 3
+                continue
+            out.append("%25")
+        elif char in _URI_CHARS:
+            out.append(char)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
+        i += 1
+    return "".join(out)
+
+
+def decode_path(path: str) -> str:
+    """A local clip's encoded site path decoded once, for the lookup on disk."""
+    return unquote(path, errors="strict")
+
+
 def check_source_url(src: str) -> str:
-    """Return the cleaned ``src`` or raise ``AudioBlockError``.
+    """Return ``src`` in its canonical form (``encode_once``) or raise ``AudioBlockError``.
 
     Accepted: ``http(s)://host/…`` and site-relative paths (``audio/x.mp3``
-    or ``/audio/x.mp3``) that stay inside the site.
+    or ``/audio/x.mp3``) that stay inside the site, raw or percent-encoded.
     """
-    cleaned = _CONTROL_CHARS.sub("", src)
+    cleaned = _URL_WHITESPACE.sub("", src.strip(" \t\n\r\f"))
     if not cleaned:
         raise AudioBlockError("audio source is empty", "give src=\"https://…\" or a path under docs/")
-    parts = urlsplit(cleaned)
+    if _CONTROL.search(cleaned):
+        raise AudioBlockError("audio source contains control characters", "retype the address")
+    encoded = encode_once(cleaned)
+    parts = urlsplit(encoded)
     if parts.scheme:
         if parts.scheme.lower() in {"http", "https"} and parts.netloc:
-            return src.strip()
+            return encoded
         raise AudioBlockError(
             f"audio source scheme {parts.scheme!r} is not allowed",
             "use an http(s):// URL or a path relative to docs/",
         )
-    if cleaned.startswith("//") or parts.netloc:
+    if encoded.startswith("//") or parts.netloc:
         raise AudioBlockError("protocol-relative audio sources are not allowed", "write https:// explicitly")
-    segments = parts.path.split("/")
-    if ".." in segments or "\\" in cleaned:
+    try:
+        decoded = decode_path(parts.path)
+    except UnicodeDecodeError:
+        raise AudioBlockError("audio path has percent-escapes that are not UTF-8",
+                              "write the file name as it is, or encode it as UTF-8") from None
+    segments = decoded.split("/")
+    if ".." in segments or "\\" in decoded or "\x00" in decoded:
         raise AudioBlockError("audio source leaves the site", "put the file under docs/ and use a path without '..'")
     if parts.query or parts.fragment:
         raise AudioBlockError("site-relative audio sources take no query or fragment", "link the file path only")

@@ -10,6 +10,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
 from llminfra.domain.taxonomy import Taxonomy
+from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
@@ -45,5 +46,6 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
         sources = parse_sources(layout)
     parsed_seconds = time.perf_counter() - started
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
+    measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.timings = {"parse": parsed_seconds, **catalog.timings}
     return catalog

@@ -8,10 +8,13 @@ summaries) to Python-Markdown at render time.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
+import markdown
 import yaml
 
 from llminfra.domain.document import ParsedSource, SourceText
@@ -179,15 +182,75 @@ def extract_urls(text: str) -> list[str]:
     return [u for u in urls if u.lower().startswith(("http://", "https://"))]
 
 
+# The site's Markdown extensions (mkdocs.yml) that change which text a summary shows; the rest
+# (toc, highlighting, admonition styling) only decorate it.
+EXCERPT_EXTENSIONS = ("abbr", "attr_list", "def_list", "md_in_html", "tables", "pymdownx.superfences")
+# An excerpt needs the start of a summary only: convert the leading blocks (whole paragraphs, so no
+# link or emphasis is cut in half) up to this many times the excerpt's length, not a 1 MB summary.
+EXCERPT_SOURCE_FACTOR = 4
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+class _PlainText(HTMLParser):
+    """The text a reader sees in rendered HTML: no tags, entities decoded, code blocks left out."""
+
+    SKIPPED = {"pre", "script", "style", "template"}
+    BREAKS = {"p", "br", "li", "div", "tr", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+              "blockquote", "ul", "ol", "table", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+@functools.lru_cache(maxsize=1)
+def _excerpt_markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(EXCERPT_EXTENSIONS))
+
+
+def markdown_plain_text(markdown_text: str) -> str:
+    """``markdown_text`` rendered to HTML by Python-Markdown, then reduced to the text it shows."""
+    converter = _excerpt_markdown()
+    converter.reset()
+    reader = _PlainText()
+    reader.feed(converter.convert(markdown_text))
+    reader.close()
+    return re.sub(r"\s+", " ", "".join(reader.parts)).strip()
+
+
 def plain_excerpt(markdown_text: str, limit: int = 140) -> str:
-    """A short plain-text excerpt of a markdown summary for listings and feeds."""
-    text = re.sub(r"```.*?```", " ", markdown_text, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+", "", text, flags=re.M)
-    text = re.sub(r"[*_`]+", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    """A short plain-text excerpt of a markdown summary for listings and feeds.
+
+    Made from the summary as rendered (not by deleting markup characters):
+    ``max_tokens`` keeps its underscore, a link keeps its text and loses its
+    URL whatever parentheses the URL holds, ``&amp;`` becomes ``&``.
+    """
+    wanted = limit * EXCERPT_SOURCE_FACTOR
+    end = 0
+    for match in _BLOCK_BREAK.finditer(markdown_text):
+        end = match.start()
+        if end >= wanted:
+            break
+    else:
+        end = len(markdown_text)
+    text = markdown_plain_text(markdown_text[:end])
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

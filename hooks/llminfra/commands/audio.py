@@ -1,0 +1,67 @@
+"""``audio [--refresh]``: measure the remote audio clips into data/audio.yml.
+
+The build never downloads; this command does, once per clip: size, duration
+and type go into ``data/audio.yml`` (commit it), so players and the podcast
+can tell a 2-minute summary from a 20-minute one before anyone presses play.
+``--refresh`` re-checks every known clip and re-measures the ones that changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from llminfra.sources.audio_metadata import AUDIO_DATA
+from llminfra.sources.remote_audio import (
+    DEFAULT_ATTEMPTS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    FetchLimits,
+    measure_remote_audio,
+)
+
+EXIT_FAILED = 1
+EXIT_NO_PROJECT = 2
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "audio", help=f"measure remote audio clips into {AUDIO_DATA} (network)",
+        description=f"Download every remote audio clip not yet in {AUDIO_DATA}, measure its size, duration and "
+                    "type with mutagen and record them with its ETag, Last-Modified and SHA-256.")
+    parser.add_argument("--refresh", action="store_true",
+                        help="also re-check known clips (conditional request, then SHA-256); re-measure changed ones")
+    parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
+                        help="refuse a clip larger than this many MB (default: %(default)g)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help="seconds to wait for a connection or for the next bytes (default: %(default)g)")
+    parser.add_argument("--attempts", type=int, default=DEFAULT_ATTEMPTS,
+                        help="tries per clip on connection errors, timeouts, 429 and 5xx (default: %(default)d)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    root = args.root.resolve()
+    if not (root / "docs").is_dir():
+        print(f"llminfra audio: no docs/ folder under {root} (run it from the project root or pass --root)")
+        return EXIT_NO_PROJECT
+    limits = FetchLimits(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
+                         attempts=max(1, args.attempts))
+    try:
+        report = measure_remote_audio(root, refresh=args.refresh, limits=limits)
+    except ValueError as exc:
+        print(f"llminfra audio: {exc}")
+        return EXIT_NO_PROJECT
+    for url in report.measured:
+        print(f"measured: {url}")
+    for url in report.changed:
+        print(f"changed, measured again: {url}")
+    for url, where, message in report.failed:
+        print(f"{where}: audio {url} not measured: {message}")
+    for url in report.unused:
+        print(f"notice: {AUDIO_DATA} has a record no source uses: {url}")
+    print(f"llminfra audio: {len(report.measured)} measured, {len(report.changed)} changed, "
+          f"{len(report.unchanged)} unchanged, {len(report.known)} already known, {len(report.failed)} failed; "
+          f"{report.downloaded_bytes:,} bytes downloaded ({time.perf_counter() - started:.2f}s)")
+    return EXIT_FAILED if report.failed else 0

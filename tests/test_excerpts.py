@@ -1,0 +1,45 @@
+"""Excerpts of listings and feeds come from the summary as rendered, not from deleting markup characters."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from llminfra.sources.markdown_lines import plain_excerpt
+from llminfra.sources.sharelist import ShareListParser
+
+
+@pytest.mark.parametrize("summary, excerpt", [
+    ("调大 `max_tokens` 并打开 SO_REUSEPORT。", "调大 max_tokens 并打开 SO_REUSEPORT。"),
+    ("**SO_REUSEPORT** 与 _强调_ 与 a*b 与 snake_case_name", "SO_REUSEPORT 与 强调 与 a*b 与 snake_case_name"),
+    ("`__init__` 保留，__init__ 按 Markdown 加粗", "__init__ 保留，init 按 Markdown 加粗"),
+    ("见 [vLLM (v1)](https://example.org/a_(b)) 的说明。", "见 vLLM (v1) 的说明。"),
+    ("[链接](<https://example.org/a b>) 和 <https://example.org/x_y>", "链接 和 https://example.org/x_y"),
+    ("AT&amp;T &lt;tag&gt; &#x4E2D; 与 R&D", "AT&T <tag> 中 与 R&D"),
+    ("用 ``a `b` c`` 与 \\*星号\\* 与 \\_下划线\\_", "用 a `b` c 与 *星号* 与 _下划线_"),
+    ("第一段。\n\n```python\nsecret_code()\n```\n\n- 列表一\n- 列表二", "第一段。 列表一 列表二"),
+    ("图 ![示意图](https://example.org/i.png) 后文 <span>内联 HTML</span>", "图 后文 内联 HTML"),
+])
+def test_excerpt_is_the_rendered_text(summary, excerpt):
+    assert plain_excerpt(summary) == excerpt
+
+
+def test_excerpt_is_cut_to_the_limit_with_an_ellipsis():
+    text = plain_excerpt("词" * 500, limit=20)
+    assert text == "词" * 19 + "…"
+
+
+def test_a_huge_summary_is_excerpted_from_its_start_only():
+    summary = ("一段 `code_span` 文字。" * 50 + "\n\n") * 20_000  # about 15 MB
+    started = time.perf_counter()
+    text = plain_excerpt(summary)
+    assert time.perf_counter() - started < 1.0
+    assert text.startswith("一段 code_span 文字。") and len(text) == 140
+
+
+def test_parsers_give_entries_rendered_excerpts():
+    share = ("## 202509\n\n## [标题](https://example.com/a)\n\n"
+             "`max_tokens` 和 [vLLM (v1)](https://example.org/a_(b)) &amp; **SO_REUSEPORT**\n")
+    (entry,) = ShareListParser().parse("docs/share/index.md", "share/index.md", share).entries
+    assert entry.excerpt == "max_tokens 和 vLLM (v1) & SO_REUSEPORT"
