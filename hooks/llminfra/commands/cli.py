@@ -11,7 +11,7 @@ import importlib
 import sys
 from pathlib import Path
 
-COMMANDS = ("check", "add", "tags", "export")
+COMMANDS = ("check", "add", "tags", "export", "sync")
 
 
 def main(argv: list[str] | None = None) -> int:

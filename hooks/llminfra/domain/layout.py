@@ -14,6 +14,10 @@ class SiteLayout:
     root: Path
     docs_dir: str = "docs"
     share_dir: str = "share"  # every *.md here is an upstream-format share list
+    # The byte-for-byte copy of the upstream README (``llminfra sync`` writes it, nobody edits it);
+    # contributors add entries to ``contributed_page``.
+    mirror_page: str = "share/index.md"
+    contributed_page: str = "share/contributed.md"
     series_page: str = "series/index.md"
     notes_dir: str = "notes"  # every *.md here except index.md is a note
     taxonomy: str = "data/taxonomy.yml"

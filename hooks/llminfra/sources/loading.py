@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from llminfra.domain.catalog import Catalog, assemble_catalog
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
+from llminfra.domain.problems import SourceProblem
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.upstream import read_provenance, read_upstream_settings
 
 PARSERS = {
     SourceKind.SHARE: ShareListParser,
@@ -32,7 +35,11 @@ def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
     for kind, page in layout.discover():
         path = layout.docs_path / page
         raw = path.read_bytes().decode("utf-8", errors="replace")
-        parsed.append(PARSERS[kind]().parse(layout.project_path(page), page, raw))
+        if kind is SourceKind.SHARE and page == layout.mirror_page:
+            parser = ShareListParser(mirror_of=read_upstream_settings(layout.root).readme_url)
+        else:
+            parser = PARSERS[kind]()
+        parsed.append(parser.parse(layout.project_path(page), page, raw))
     return parsed
 
 
@@ -45,5 +52,20 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
         sources = parse_sources(layout)
     parsed_seconds = time.perf_counter() - started
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
+    catalog.upstream = read_provenance(layout.root, catalog.problems)
+    check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)
     catalog.timings = {"parse": parsed_seconds, **catalog.timings}
     return catalog
+
+
+def check_mirror_is_synced(layout: SiteLayout, sources: list[ParsedSource], provenance, problems) -> None:
+    """A notice when the mirror's bytes are not the ones sync wrote: someone edited upstream's file here."""
+    mirror = next((s for s in sources if s.mirror_of), None)
+    if mirror is None or provenance is None or not provenance.sha256:
+        return
+    digest = hashlib.sha256((layout.docs_path / mirror.page).read_bytes()).hexdigest()
+    if digest != provenance.sha256:
+        problems.append(SourceProblem(
+            mirror.path, 1, "differs from the upstream file the last sync wrote",
+            f"sync replaces it; add entries to {layout.project_path(layout.contributed_page)} instead",
+            severity="notice"))
