@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.loading import build_catalog
@@ -20,7 +20,7 @@ ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def test_generated_pages_are_not_committed():
@@ -225,8 +225,8 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
     project = copy_project(tmp_path / "project", with_content=False)
     share = project / "docs/share"
     share.mkdir()
-    upstream = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
-    shutil.copy2(ROOT / "docs/share/index.md", share / "index.md")
+    upstream = (FROZEN / "docs/share/index.md").read_text(encoding="utf-8")
+    shutil.copy2(FROZEN / "docs/share/index.md", share / "index.md")
     older = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
     (share / "2025-older.md").write_text(older, encoding="utf-8")
     result = run_mkdocs_build(project, tmp_path / "site")
@@ -240,7 +240,7 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
 def test_anchors_do_not_change_when_entries_are_inserted_before_them():
     from llminfra.sources.sharelist import ShareListParser
 
-    original = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
+    original = (FROZEN / "docs/share/index.md").read_text(encoding="utf-8")
     before = {e.link: e.anchor for e in ShareListParser().parse("p", "share/index.md", original).entries}
     inserted = original.replace("## 202511\n", "## 202512\n\n## [新的一篇](https://example.com/new)\n\n摘要。\n\n"
                                 "## 202511\n\n## [本月新增](https://example.com/new2)\n\n摘要。\n", 1)

@@ -40,6 +40,7 @@ from llminfra.domain.urls import (
     tag_page,
     year_page,
 )
+from llminfra.render.provenance import insert_after_title
 from llminfra.render.safe_html import SafeLinksExtension, sanitize_html
 
 HOME_PAGE = "index.md"
@@ -237,6 +238,9 @@ class SiteRenderer:
                 if edit.kind == "insert" for prefix in edit.prefix]
         if part.count > 1:
             out += ["", self._block(self._parts_nav(part, listing=part.is_top))]
+        if part.is_top and source.mirror_of and self.catalog.upstream is not None:
+            provenance = self._render("llminfra/upstream-provenance.html", part.page, upstream=self.catalog.upstream)
+            out = insert_after_title(out, self._block(provenance))
         return "\n".join(out) + "\n"
 
     def _edits_between(self, source: ParsedSource, start: int, end: int) -> list[LineEdit]:
