@@ -42,7 +42,11 @@ class SiteLayout:
             directory = docs / folder
             if not directory.is_dir():
                 continue
-            for name in sorted(os.listdir(directory), reverse=kind is SourceKind.NOTE):
+            names = sorted(os.listdir(directory), reverse=kind is SourceKind.NOTE)
+            if kind is SourceKind.SHARE:  # upstream's mirror first: its listing of an article is the one kept
+                mirror = self.mirror_page.rpartition("/")[2]
+                names.sort(key=lambda name: name != mirror)
+            for name in names:
                 if name.endswith(".md") and name not in skip and (directory / name).is_file():
                     found.append((kind, f"{folder}/{name}"))
         return found
