@@ -216,9 +216,13 @@ def test_site_relative_audio_resolves_from_the_page_url(tmp_path):
 def test_missing_local_audio_file_is_an_error(tmp_path):
     share = ("## 202509\n\n## [好文一](https://example.com/a)\n\n"
              "<audio controls>\n  <source src=\"audio/missing.mp3\" type=\"audio/mp3\">\n</audio>\n")
-    _, result = build_variant(tmp_path, "share", "index.md", share)
+    # In a contributor's file; in upstream's mirror the same path is upstream's file (tests/test_sync.py).
+    project = copy_project(tmp_path / "project", with_content=False)
+    (project / "docs/share").mkdir()
+    (project / "docs/share/contributed.md").write_text(share, encoding="utf-8")
+    result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/share/index.md:3: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
+    assert "docs/share/contributed.md:3: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
 
 
 def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_path):

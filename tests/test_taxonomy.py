@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FROZEN, ROOT
+from conftest import ROOT
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy, tag_key

@@ -23,7 +23,6 @@ from llminfra.sources.upstream import (
     UpstreamError,
     fetch,
     provenance_yaml,
-    read_provenance,
     read_upstream_settings,
     write_bytes_atomically,
 )

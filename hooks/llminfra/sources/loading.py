@@ -9,8 +9,8 @@ from llminfra.domain.catalog import Catalog, assemble_catalog
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
-from llminfra.domain.problems import SourceProblem
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
+from llminfra.domain.problems import SourceProblem
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
