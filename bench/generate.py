@@ -270,10 +270,10 @@ class ContentWriter:
         for year, lines in by_year.items():
             head = [f"# LLM-AI-Infra-system好文分享 · {year} (文章标题是链接可以点击)", "", ""]
             files[f"share/{year}.md"] = "\n".join(head + lines)
-        years = sorted(by_year, reverse=True)
-        index = ["---", "title: 好文分享", "---", "", "# LLM-AI-Infra-system好文分享", "",
-                 "每年一个文件，月份从新到旧：", ""]
-        index += [f"- [{year} 年]({year}.md)" for year in years]
+        # share/index.md is where the real site mirrors upstream's README; here it holds no entries of its own
+        # (the navigation lists the years), and text before a first month would be a notice in a mirror.
+        index = ["---", "title: 好文分享", "description: 每年一个文件，月份从新到旧。", "---", "",
+                 "# LLM-AI-Infra-system好文分享"]
         files["share/index.md"] = "\n".join(index) + "\n"
         return files
 
@@ -382,6 +382,8 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
             shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, out / name)
+    # The record of the real site's last sync: a synthetic share list was synced from nowhere.
+    (out / "data/upstream.yml").unlink(missing_ok=True)
     taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)

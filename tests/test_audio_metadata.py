@@ -113,7 +113,7 @@ def share_project(tmp_path: Path, sources: list[str]) -> Path:
     for number, src in enumerate(sources, 1):
         lines += [f"## [文章 {number}](https://example.com/{number})", "", f"摘要 {number}。", "",
                   "<audio controls>", f'  <source src="{src}" type="audio/mp3">', "</audio>", "", ""]
-    (root / "docs/share/index.md").write_text("\n".join(lines), encoding="utf-8")
+    (root / "docs/share/contributed.md").write_text("\n".join(lines), encoding="utf-8")
     return root
 
 
@@ -196,7 +196,7 @@ def test_a_clip_over_the_size_cap_is_refused_without_retrying(tmp_path, server, 
     report = measure_remote_audio(root, limits=FetchLimits(max_bytes=1000, timeout=2, attempts=3, backoff=0.01),
                                   session=session)
     ((url, where, message),) = report.failed
-    assert "over the cap of 1,000" in message and where == "docs/share/index.md:10"
+    assert "over the cap of 1,000" in message and where == "docs/share/contributed.md:10"
     assert len(server.gets("/big.mp3")) == 1 and read_audio_records(root / AUDIO_DATA)[0] == {}
 
 
@@ -259,9 +259,9 @@ def test_audio_command_reports_failures_with_file_and_line_and_exits_non_zero(tm
     server.files["/ok.mp3"] = VOICE_A.read_bytes()
     root = share_project(tmp_path, [f"{server.base}/ok.mp3", f"{server.base}/missing.mp3"])
     code = cli(["--root", str(root), "audio", "--attempts", "1", "--timeout", "2"])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 1
-    assert f"docs/share/index.md:19: audio {server.base}/missing.mp3 not measured: HTTP 404" in out
+    assert f"docs/share/contributed.md:19: audio {server.base}/missing.mp3 not measured: HTTP 404" in err
     assert "1 measured, 0 changed, 0 unchanged, 0 already known, 1 failed" in out
 
 
@@ -269,7 +269,7 @@ def test_unmeasured_remote_clip_is_a_notice_naming_file_and_line(tmp_path):
     root = share_project(tmp_path, ["https://example.org/a.mp3"])
     catalog = build_catalog(SiteLayout(root))
     (notice,) = [p for p in catalog.problems if "no measured size" in p.message]
-    assert notice.severity == "notice" and str(notice).startswith("docs/share/index.md:10: audio https://example.org/a.mp3")
+    assert notice.severity == "notice" and str(notice).startswith("docs/share/contributed.md:10: audio https://example.org/a.mp3")
 
 
 def test_a_broken_data_file_is_an_error_with_its_line(tmp_path):

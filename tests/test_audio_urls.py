@@ -89,7 +89,7 @@ def share(root: Path, *sources: str) -> None:
     lines = ["# 分享", "", "", "## 202509", ""]
     for number, src in enumerate(sources, 1):
         lines += [f"## [文章 {number}](https://example.com/{number})", "", "摘要。", "", block(src), "", ""]
-    (root / "docs/share/index.md").write_text("\n".join(lines), encoding="utf-8")
+    (root / "docs/share/contributed.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 def test_a_local_file_with_space_and_chinese_is_found_in_both_spellings(project):
@@ -104,7 +104,7 @@ def test_a_local_file_with_space_and_chinese_is_found_in_both_spellings(project)
 def test_a_missing_local_file_is_named_decoded_with_its_space(project):
     share(project, "audio/%E7%BC%BA%20%E5%A4%B1.mp3")
     errors = [str(p) for p in build_catalog(SiteLayout(project)).errors]
-    assert errors == ["docs/share/index.md:10: audio file 'audio/缺 失.mp3' does not exist under docs/ "
+    assert errors == ["docs/share/contributed.md:10: audio file 'audio/缺 失.mp3' does not exist under docs/ "
                       "(add the file or fix the path (relative to docs/))"]
 
 
@@ -115,7 +115,7 @@ def test_add_accepts_raw_and_encoded_audio_urls_and_writes_them_encoded_once(pro
                      f"https://example.com/{len(audio)}", "--summary", "摘要。", "--month", "202509",
                      "--audio", audio])
         assert code == 0, capsys.readouterr()
-    text = (project / "docs/share/index.md").read_text(encoding="utf-8")
+    text = (project / "docs/share/contributed.md").read_text(encoding="utf-8")
     assert '<source src="https://h.example/%E6%92%AD%E5%AE%A2/%E7%AC%AC%201%20%E9%9B%86.mp3"' in text
     assert '<source src="https://h.example/%E6%92%AD%E5%AE%A2/%E7%AC%AC%202.mp3"' in text
     srcs = [c.src for e in build_catalog(SiteLayout(project)).entries for c in e.audio]

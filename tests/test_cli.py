@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.authoring.sharelist_writer import NewShareEntry, add_entry
 from llminfra.commands.check import generated_page_conflicts, github_annotation
@@ -23,7 +23,8 @@ from llminfra.domain.problems import SourceProblem
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.sharelist import ShareListParser
 
-SHARE = "docs/share/index.md"
+SHARE = "docs/share/contributed.md"  # where `add` writes by default
+MIRROR = "docs/share/index.md"
 BAD_SHARE = ROOT / "tests/fixtures/bad/share"
 
 
@@ -35,9 +36,10 @@ def run_cli(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the real sources (docs/ and data/), enough for the commands."""
+    """The frozen sources (docs/ and data/), enough for the commands; their share list is a contributor's file."""
     for name in ("docs", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+        shutil.copytree(FROZEN / name, tmp_path / name)
+    (tmp_path / MIRROR).rename(tmp_path / SHARE)
     return tmp_path
 
 

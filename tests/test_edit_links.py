@@ -16,7 +16,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from conftest import FROZEN, ROOT, copy_project
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_plan import plan_site
@@ -33,7 +33,7 @@ BLOB = f"{REPO}/blob/main/"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def edit_button(built_site, url_path: str) -> str | None:

@@ -19,13 +19,14 @@ ENTRY_ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """The real site exported, and built by plain MkDocs from a mkdocs.yml without hooks."""
+def exported(tmp_path_factory, built_site):
+    """The site of ``built_site`` (frozen content) exported, and built by plain MkDocs without hooks."""
     work = tmp_path_factory.mktemp("export")
     docs = work / "docs"
-    report = export_site(ROOT, load_project_settings(ROOT / "mkdocs.yml"), docs)
+    project = built_site.project
+    report = export_site(project, load_project_settings(project / "mkdocs.yml"), docs)
     config = work / "mkdocs.yml"
-    config.write_text(hookless_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), docs, ROOT),
+    config.write_text(hookless_config((project / "mkdocs.yml").read_text(encoding="utf-8"), docs, project),
                       encoding="utf-8")
     site = work / "site"
     result = run_mkdocs_build(work, site)

@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import feedparser
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, copy_project, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
@@ -34,7 +34,7 @@ ALTERNATE = re.compile(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" hr
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def test_material_finds_a_sitemap_beside_every_announced_feed(built_site):
 
 def test_two_builds_give_byte_identical_feeds(built_site, tmp_path):
     again = tmp_path / "site"
-    result = run_mkdocs_build(ROOT, again)
+    result = run_mkdocs_build(built_site.project, again)
     assert result.returncode == 0, result.stderr[-3000:]
     first, second = ({p.relative_to(site): p.read_bytes() for p in (site / "feeds").rglob("*") if p.is_file()}
                      for site in (built_site.path, again))

@@ -6,7 +6,7 @@ import re
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import FROZEN, ROOT
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_plan import plan_site
@@ -53,7 +53,7 @@ def test_a_token_that_was_not_registered_stays_a_comment():
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def test_the_hooks_renderer_writes_tokens_and_the_export_writes_the_html(catalog):

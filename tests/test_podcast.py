@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import mutagen
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, copy_project, run_mkdocs_build
 
 from llminfra.domain.episodes import audio_episodes, format_duration
 from llminfra.domain.layout import SiteLayout
@@ -32,7 +32,7 @@ REMOTE_DECLARED = "https://example.org/audio/declared.m4a"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def parse(path: Path):

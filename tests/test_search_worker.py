@@ -1,4 +1,4 @@
-"""The search index built by a worker process (hooks/site_search.py) is Material's index, byte for byte."""
+"""The search index built by a worker process (mkdocs_adapter/search_worker.py) is Material's, byte for byte."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def test_the_command_line_build_indexes_in_the_worker_and_writes_material_s_inde
     # (On a one-core machine Material indexes in the build process, and the index is the same.)
     assert ("llminfra search worker: pages=" in built_site.log) == ((os.cpu_count() or 1) > 1)
     in_python = ("from mkdocs.commands.build import build; from mkdocs.config import load_config; "
-                 f"build(load_config({str(ROOT / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
-    result = subprocess.run([sys.executable, "-c", in_python], cwd=ROOT, capture_output=True, text=True)
+                 f"build(load_config({str(built_site.project / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
+    result = subprocess.run([sys.executable, "-c", in_python], cwd=built_site.project, capture_output=True, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     assert result.returncode == 0 and "llminfra search worker" not in result.stderr, result.stderr[-3000:]
     in_process = (tmp_path / "site/search/search_index.json").read_bytes()
     assert (built_site.path / "search/search_index.json").read_bytes() == in_process

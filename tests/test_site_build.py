@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import ROOT, SEEDS, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, SEEDS, copy_project, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.loading import build_catalog
@@ -20,7 +20,7 @@ ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def test_generated_pages_are_not_committed():
@@ -216,18 +216,22 @@ def test_site_relative_audio_resolves_from_the_page_url(tmp_path):
 def test_missing_local_audio_file_is_an_error(tmp_path):
     share = ("## 202509\n\n## [好文一](https://example.com/a)\n\n"
              "<audio controls>\n  <source src=\"audio/missing.mp3\" type=\"audio/mp3\">\n</audio>\n")
-    _, result = build_variant(tmp_path, "share", "index.md", share)
+    # In a contributor's file; in upstream's mirror the same path is upstream's file (tests/test_sync.py).
+    project = copy_project(tmp_path / "project", with_content=False)
+    (project / "docs/share").mkdir()
+    (project / "docs/share/contributed.md").write_text(share, encoding="utf-8")
+    result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     # The line of the <audio> block, not of the entry heading.
-    assert "docs/share/index.md:5: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
+    assert "docs/share/contributed.md:5: audio file 'audio/missing.mp3' does not exist under docs/" in result.stderr
 
 
 def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_path):
     project = copy_project(tmp_path / "project", with_content=False)
     share = project / "docs/share"
     share.mkdir()
-    upstream = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
-    shutil.copy2(ROOT / "docs/share/index.md", share / "index.md")
+    upstream = (FROZEN / "docs/share/index.md").read_text(encoding="utf-8")
+    shutil.copy2(FROZEN / "docs/share/index.md", share / "index.md")
     older = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
     (share / "2025-older.md").write_text(older, encoding="utf-8")
     result = run_mkdocs_build(project, tmp_path / "site")
@@ -241,7 +245,7 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
 def test_anchors_do_not_change_when_entries_are_inserted_before_them():
     from llminfra.sources.sharelist import ShareListParser
 
-    original = (ROOT / "docs/share/index.md").read_text(encoding="utf-8")
+    original = (FROZEN / "docs/share/index.md").read_text(encoding="utf-8")
     before = {e.link: e.anchor for e in ShareListParser().parse("p", "share/index.md", original).entries}
     inserted = original.replace("## 202511\n", "## 202512\n\n## [新的一篇](https://example.com/new)\n\n摘要。\n\n"
                                 "## 202511\n\n## [本月新增](https://example.com/new2)\n\n摘要。\n", 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import FROZEN, ROOT, SEEDS
 
 from llminfra.domain.links import canonical_url
 from llminfra.domain.model import PartialDate
@@ -25,8 +25,8 @@ def seed(prefix: str) -> str:
 # -- share list --------------------------------------------------------------
 
 
-def test_share_list_in_docs_is_the_upstream_file_unmodified():
-    assert (ROOT / "docs/share/index.md").read_bytes() == next(SEEDS.glob("004_*.txt")).read_bytes()
+def test_frozen_share_list_is_the_upstream_file_unmodified():
+    assert (FROZEN / "docs/share/index.md").read_bytes() == next(SEEDS.glob("004_*.txt")).read_bytes()
 
 
 def test_both_snapshots_hold_36_distinct_entries_21_in_202509_and_15_in_202511():
@@ -118,7 +118,7 @@ def test_malformed_share_lists_report_file_line_and_keep_the_entry(text, message
 
 
 def test_problem_line_numbers_point_at_the_offending_line():
-    text = "# t\n\n## 202509\n\n## [A](https://e.com/a)\n\nx\n\n## 2025九月\n\n## [B](https://e.com/b)\n"
+    text = "# t\n\n## 202509\n\n## [A](https://e.com/a)\n\nx\n\n## 2025九月\n\n## [B](https://e.com/b)\n\ny\n"
     source = parse_share(text)
     assert [(p.line, "YYYYMM" in p.message) for p in source.problems] == [(9, True)]
     assert len(source.entries) == 2

@@ -63,13 +63,15 @@ def test_actions_are_pinned_to_released_versions(workflow):
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
-def test_permissions_are_read_only_except_for_the_pages_deploy(workflow):
+def test_permissions_are_read_only_except_for_the_pages_deploy_and_the_sync_pr(workflow):
     data = load(workflow)
     assert data["permissions"] == {"contents": "read"}
     for job in data["jobs"].values():
         granted = job.get("permissions", {})
         writes = {scope for scope, level in granted.items() if level == "write"}
-        if writes:
+        if writes and steps_using(job, "peter-evans/create-pull-request"):
+            assert granted == {"contents": "write", "pull-requests": "write"}  # push its branch, open its PR
+        elif writes:
             assert granted == {"contents": "read", "pages": "write", "id-token": "write"}
             assert steps_using(job, "actions/deploy-pages"), "only the Pages deploy job may write"
 
@@ -118,6 +120,49 @@ def test_builds_know_the_repository_and_pin_dates_to_the_last_commit(site):
         pin = step_index(job, lambda s: "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" in s.get("run", ""))
         assert '>> "$GITHUB_ENV"' in job["steps"][pin]["run"]
         assert pin < step_index(job, lambda s: s.get("run") == BUILD)
+
+
+@pytest.fixture(scope="module")
+def sync() -> dict:
+    return load(ROOT / ".github/workflows/sync.yml")
+
+
+def test_sync_runs_daily_and_on_demand_and_never_on_pull_requests(sync):
+    assert set(sync["on"]) == {"schedule", "workflow_dispatch"}
+    assert len(sync["on"]["schedule"]) == 1 and len(sync["on"]["schedule"][0]["cron"].split()) == 5
+    assert sync["concurrency"]["cancel-in-progress"] is False
+
+
+def test_sync_checks_everything_before_it_opens_one_pull_request(sync):
+    (job,) = sync["jobs"].values()
+    opening = steps_using(job, "peter-evans/create-pull-request")
+    assert len(opening) == 1 and opening[0]["uses"].endswith("@v7")
+    sync_at = step_index(job, lambda s: "python -m llminfra sync" in s.get("run", ""))
+    assert "--pr-body" in job["steps"][sync_at]["run"] and "--commit" in job["steps"][sync_at]["run"]
+    checks = [step_index(job, lambda s, c=c: c in s.get("run", "")) for c in (CHECK, TEST, BUILD)]
+    open_at = job["steps"].index(opening[0])
+    assert sync_at < min(checks) and max(checks) < open_at
+    # Every step after the sync runs only when it changed something; a failing sync (non-zero) stops the job.
+    assert all(s.get("if") == "steps.sync.outputs.changed == 'true'" for s in job["steps"][sync_at + 1:])
+    assert "continue-on-error" not in job["steps"][sync_at]
+    options = opening[0]["with"]
+    assert options["branch"] == "sync/upstream"  # one branch: the same pull request is updated
+    assert options["body-path"].endswith("pr-body.md")
+    assert options["add-paths"].split() == ["docs/share/index.md", "data/upstream.yml"]
+    assert options["token"] == "${{ secrets.SYNC_TOKEN || github.token }}"  # safe default without the secret
+
+
+def test_sync_reads_no_untrusted_expression_inside_shell_scripts(sync):
+    (job,) = sync["jobs"].values()
+    for command in runs(job):
+        assert "${{" not in command, "pass values through env, not into the script text"
+
+
+def test_the_docs_describe_the_sync_pull_request_and_its_token():
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for text in (README, contributing):
+        assert "sync.yml" in text and "SYNC_TOKEN" in text and "GITHUB_TOKEN" in text
+    assert "docs/share/contributed.md" in README and "docs/share/contributed.md" in contributing
 
 
 def test_workflows_run_the_readme_commands_and_nothing_else_for_tests():

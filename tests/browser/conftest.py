@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import chromium_path, serve_directory
+from conftest import FROZEN
 from playwright.sync_api import Browser, sync_playwright
 
 from browser.reader import Reader
@@ -47,7 +48,7 @@ def chromium() -> Browser:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The entries the site was built from, to name expected results without hard-coding them."""
-    return build_catalog(SiteLayout(ROOT))
+    return build_catalog(SiteLayout(FROZEN))
 
 
 def new_reader(browser: Browser, base: str, viewport: dict = DESKTOP, **context_options) -> Reader:

@@ -16,9 +16,12 @@ from pathlib import Path
 from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
 from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.links import canonical_url
 from llminfra.sources.loading import read_taxonomy
+from llminfra.sources.sharelist import ShareListParser
 
-DEFAULT_FILE = "docs/share/index.md"
+DEFAULT_FILE = "docs/share/contributed.md"  # SiteLayout.contributed_page; the mirror is upstream's
+NEW_LIST_HEAD = "# 读者补充的好文\n\n本页收录上游列表之外、由本站贡献者补充的文章（`python -m llminfra add` 写入）。\n"
 EXIT_INVALID = EXIT_USAGE
 NO_TAGS = "(none: the entry is listed under 未分类; see python -m llminfra tags)"
 
@@ -55,7 +58,14 @@ def run(args: argparse.Namespace) -> int:
         entry = NewShareEntry.validated(args.title, args.link, _read_summary(args), args.month or current_month(),
                                         args.audio)
         relative, page = _locate(layout, path)
-        raw = _read(path)
+        if page == layout.mirror_page:
+            raise ShareEntryError(f"{relative} mirrors the upstream share list and python -m llminfra sync replaces "
+                                  f"it; add the entry to {layout.project_path(layout.contributed_page)} (the default)")
+        listed = _listed_upstream(layout, entry.link)
+        if listed is not None:
+            print(f"{listed.source}: already listed upstream (same article link); nothing changed")
+            return 0
+        raw = _read(path) if path.exists() or page != layout.contributed_page else NEW_LIST_HEAD
         result = add_entry(raw, relative, page, entry)
         if not result.added:
             print(f"{relative}:{result.line}: already listed (same article link); nothing changed")
@@ -73,6 +83,18 @@ def run(args: argparse.Namespace) -> int:
     print(f"{relative}:{result.line}: added 「{entry.title}」 to {where}")
     print("tags from keywords: " + (", ".join(tags) if tags else NO_TAGS))
     return 0
+
+
+def _listed_upstream(layout: SiteLayout, link: str):
+    """The mirror's entry for the article at ``link``, if upstream lists it already."""
+    mirror = layout.docs_path / layout.mirror_page
+    if not mirror.is_file():
+        return None
+    canonical = canonical_url(link)
+    raw = mirror.read_bytes().decode("utf-8", errors="replace")
+    parsed = ShareListParser(mirror_of="upstream").parse(layout.project_path(layout.mirror_page),
+                                                         layout.mirror_page, raw)
+    return next((e for e in parsed.entries if e.link == canonical), None)
 
 
 def _read_summary(args: argparse.Namespace) -> str:

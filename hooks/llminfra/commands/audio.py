@@ -9,8 +9,10 @@ can tell a 2-minute summary from a 20-minute one before anyone presses play.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
+from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
 from llminfra.sources.remote_audio import (
     DEFAULT_ATTEMPTS,
@@ -44,23 +46,25 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     root = args.root.resolve()
     if not (root / "docs").is_dir():
-        print(f"llminfra audio: no docs/ folder under {root} (run it from the project root or pass --root)")
+        print(f"llminfra audio: no docs/ folder under {root} (run it from the project root or pass --root)",
+              file=sys.stderr)
         return EXIT_NO_PROJECT
     limits = FetchLimits(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
                          attempts=max(1, args.attempts))
     try:
-        report = measure_remote_audio(root, refresh=args.refresh, limits=limits)
-    except ValueError as exc:
-        print(f"llminfra audio: {exc}")
+        options = project_options(root)
+        report = measure_remote_audio(root, refresh=args.refresh, limits=limits, upstream=options.upstream)
+    except (ValueError, ProjectConfigError) as exc:
+        print(f"llminfra audio: {exc}", file=sys.stderr)
         return EXIT_NO_PROJECT
     for url in report.measured:
         print(f"measured: {url}")
     for url in report.changed:
         print(f"changed, measured again: {url}")
     for url, where, message in report.failed:
-        print(f"{where}: audio {url} not measured: {message}")
+        print(f"{where}: audio {url} not measured: {message}", file=sys.stderr)
     for url in report.unused:
-        print(f"notice: {AUDIO_DATA} has a record no source uses: {url}")
+        print(f"notice: {AUDIO_DATA} has a record no source uses: {url}", file=sys.stderr)
     print(f"llminfra audio: {len(report.measured)} measured, {len(report.changed)} changed, "
           f"{len(report.unchanged)} unchanged, {len(report.known)} already known, {len(report.failed)} failed; "
           f"{report.downloaded_bytes:,} bytes downloaded ({time.perf_counter() - started:.2f}s)")

@@ -18,6 +18,7 @@ from pathlib import Path
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.problems import SourceProblem
+from llminfra.domain.site_options import SiteOptions
 from llminfra.domain.site_plan import plan_site
 from llminfra.sources.loading import build_catalog
 
@@ -49,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"llminfra check: no {layout.docs_dir}/ folder under {layout.root} (run it from the project root "
               "or pass --root)", file=sys.stderr)
         return EXIT_NO_PROJECT
-    config_problems = config_errors(layout.root / CONFIG_FILE)
-    catalog = build_catalog(layout)
+    config_problems, options = config_errors(layout.root / CONFIG_FILE)
+    catalog = build_catalog(layout, upstream=options.upstream)
     problems = config_problems + list(catalog.problems) + generated_page_conflicts(layout, catalog)
     formatter, stream = (github_annotation, sys.stdout) if args.format == "github" else (text_line, sys.stderr)
     for problem in problems:
@@ -62,21 +63,21 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors else 0
 
 
-def config_errors(config_file: Path) -> list[SourceProblem]:
+def config_errors(config_file: Path) -> tuple[list[SourceProblem], SiteOptions]:
     """mkdocs.yml's problems, as MkDocs and the site's options block see them; none without a mkdocs.yml.
 
-    Without one there is nothing to build, but the sources can still be checked.
+    Without one there is nothing to build, but the sources can still be checked (with the default options,
+    as with a bad one). Also returns the options.
     """
     if not config_file.is_file():
-        return []
+        return [], SiteOptions()
     # Imported here: MkDocs' config machinery is needed only when there is a config to read.
     from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_config
 
     try:
-        load_project_config(config_file)
+        return [], load_project_config(config_file)[1]
     except ProjectConfigError as error:
-        return [SourceProblem(config_file.name, 0, problem) for problem in error.problems]
-    return []
+        return [SourceProblem(config_file.name, 0, problem) for problem in error.problems], SiteOptions()
 
 
 def text_line(problem: SourceProblem) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, HelpFormatter, exit_codes
 
-COMMANDS = ("check", "add", "tags", "export", "audio")
+COMMANDS = ("check", "add", "tags", "export", "audio", "sync")
 MODULE_PROG = "python -m llminfra"
 ROOT_HELP = "project root (default: current directory)"
 

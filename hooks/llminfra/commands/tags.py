@@ -17,6 +17,7 @@ from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry
 from llminfra.domain.taxonomy import FALLBACK_TAG
+from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.loading import build_catalog
 
 
@@ -37,7 +38,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"llminfra tags: no {layout.docs_dir}/ folder under {layout.root} (run it from the project root "
               "or pass --root)", file=sys.stderr)
         return EXIT_USAGE
-    catalog = build_catalog(layout)
+    try:
+        options = project_options(layout.root)
+    except ProjectConfigError as error:
+        print(f"llminfra tags: mkdocs.yml: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    catalog = build_catalog(layout, upstream=options.upstream)
     report = tag_report(catalog)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))

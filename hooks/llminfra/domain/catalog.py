@@ -16,10 +16,11 @@ from pathlib import Path
 
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.model import Entry, SourceKind, month_label
+from llminfra.domain.model import AudioClip, Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
+from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
 
 RELATED_TAGS = 8
 # More explicit tags than any reader could use is a mistake (or an attack on build time).
@@ -65,6 +66,7 @@ class Catalog:
     unknown_tags: dict[str, list[Entry]] = field(default_factory=dict)
     untagged: list[Entry] = field(default_factory=list)  # got no tag from keywords
     timings: dict[str, float] = field(default_factory=dict)
+    upstream: UpstreamProvenance | None = None  # what the mirror was last synced from (data/upstream.yml)
 
     @property
     def newest_first(self) -> list[Entry]:
@@ -101,6 +103,7 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     problems = list(taxonomy.problems)
     for source in sources:
         problems.extend(source.problems)
+    _resolve_mirror_audio(layout, sources, problems)  # before merging: a merged listing takes its audio along
     entries, duplicates = _merge_duplicates(sources, problems)
     _check_anchors(entries, problems)
     _check_local_audio(layout, entries, problems)
@@ -130,10 +133,14 @@ def _merge_duplicates(sources, problems):
             duplicates.append((entry, kept))
             kept.audio.extend(a for a in entry.audio if a not in kept.audio)
             kept.explicit_tags.extend(t for t in entry.explicit_tags if t not in kept.explicit_tags)
+            # Listed twice in one file people edit: a slip to fix. Listed by upstream too, or twice by
+            # upstream's collector: expected (a contribution upstream took over), nothing to fix here.
+            same_edited_file = kept.source.path == entry.source.path and not source.mirror_of
             problems.append(SourceProblem(
                 entry.source.path, entry.source.line,
                 f"duplicate of the entry at {kept.source} (same article)",
-                "shown once; remove one of the two listings", severity="notice"))
+                "shown once; remove one of the two listings",
+                severity="error" if same_edited_file and entry.kind is SourceKind.SHARE else "notice"))
     return entries, duplicates
 
 
@@ -148,6 +155,30 @@ def _check_anchors(entries, problems):
                 "give one of them another {#anchor} or link"))
             entry.anchor = f"{entry.anchor}-{entry.source.line}"
         seen[(entry.page, entry.anchor)] = entry
+
+
+def _resolve_mirror_audio(layout: SiteLayout, sources, problems) -> None:
+    """Audio the upstream README names by a path in its repository is played from that repository.
+
+    A path the site itself holds under docs/ stays local; any other one becomes the raw URL of the file in
+    the upstream repository, as GitHub resolves it when rendering the README.
+    """
+    docs: Path = layout.docs_path
+    for source in sources:
+        if not source.mirror_of:
+            continue
+        for edit in source.edits:
+            clip, entry = edit.clip, edit.entry
+            if clip is None or entry is None or not clip.is_local or (docs / clip.site_path).is_file():
+                continue
+            resolved = AudioClip(upstream_audio_url(source.mirror_of, clip.src), clip.mime_type,
+                                 clip.length_bytes, clip.duration_seconds)
+            entry.audio = [resolved if a is clip else a for a in entry.audio]
+            edit.clip = resolved
+            problems.append(SourceProblem(
+                source.path, source.text.line_number(edit.start),
+                f"audio {clip.src!r} is a path in the upstream repository",
+                f"played from {resolved.src}", severity="notice"))
 
 
 def _check_local_audio(layout: SiteLayout, entries, problems):

@@ -52,6 +52,8 @@ class ParsedSource:
     entries: list[Entry] = field(default_factory=list)
     edits: list[LineEdit] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
+    # Raw URL of the upstream README this file mirrors byte for byte; None for files people edit.
+    mirror_of: str | None = None
 
     @property
     def path(self) -> str:

@@ -14,6 +14,10 @@ class SiteLayout:
     root: Path
     docs_dir: str = "docs"
     share_dir: str = "share"  # every *.md here is an upstream-format share list
+    # The byte-for-byte copy of the upstream README (``llminfra sync`` writes it, nobody edits it);
+    # contributors add entries to ``contributed_page``.
+    mirror_page: str = "share/index.md"
+    contributed_page: str = "share/contributed.md"
     series_page: str = "series/index.md"
     notes_dir: str = "notes"  # every *.md here except index.md is a note
     taxonomy: str = "data/taxonomy.yml"
@@ -38,7 +42,11 @@ class SiteLayout:
             directory = docs / folder
             if not directory.is_dir():
                 continue
-            for name in sorted(os.listdir(directory), reverse=kind is SourceKind.NOTE):
+            names = sorted(os.listdir(directory), reverse=kind is SourceKind.NOTE)
+            if kind is SourceKind.SHARE:  # upstream's mirror first: its listing of an article is the one kept
+                mirror = self.mirror_page.rpartition("/")[2]
+                names.sort(key=lambda name: name != mirror)
+            for name in names:
                 if name.endswith(".md") and name not in skip and (directory / name).is_file():
                     found.append((kind, f"{folder}/{name}"))
         return found

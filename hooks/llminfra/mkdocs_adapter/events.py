@@ -83,7 +83,7 @@ def config(config):
 
 def files(files, *, config):
     state = _require_state()
-    catalog = build_catalog(state.layout)
+    catalog = build_catalog(state.layout, upstream=state.options.upstream)
     state.catalog = catalog
     state.timings.update(catalog.timings)
     _report_problems(catalog)

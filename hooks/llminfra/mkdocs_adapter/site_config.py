@@ -201,6 +201,15 @@ def load_project_config(config_file: Path):
         raise ProjectConfigError([f"{key}: {message}" for key, message in error.problems]) from None
 
 
+def project_options(root: Path, config_name: str = "mkdocs.yml") -> SiteOptions:
+    """The site options of the project at ``root``; the defaults when it has no mkdocs.yml.
+
+    Raises ``ProjectConfigError`` naming every bad key.
+    """
+    config_file = root / config_name
+    return load_project_config(config_file)[1] if config_file.is_file() else SiteOptions()
+
+
 def load_project_settings(config_file: Path) -> SiteSettings:
     """What rendering and export need from mkdocs.yml; raises ``ProjectConfigError``."""
     return site_settings(*load_project_config(config_file))

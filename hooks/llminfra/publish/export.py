@@ -47,7 +47,7 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
     (``llminfra.mkdocs_adapter.site_config`` reads them).
     """
     layout = SiteLayout(root=root, docs_dir=settings.docs_dir)
-    catalog = build_catalog(layout)
+    catalog = build_catalog(layout, upstream=settings.options.upstream)
     plan = plan_site(catalog, layout)
     renderer = SiteRenderer(catalog, plan, layout.root / layout.templates, render_options(settings))
     if out.exists():

@@ -18,6 +18,7 @@ from llminfra.domain.model import Entry, SourceKind, SourceLocation
 from llminfra.domain.parts import SourcePart
 from llminfra.domain.site_plan import part_labels
 from llminfra.render.markdown_text import blocks, escape_markdown, has_raw_html, markdown_url
+from llminfra.render.provenance import insert_after_title
 from llminfra.render.safe_html import SafeLinksExtension, sanitize_html
 from llminfra.render.templates import TemplateRenderer
 
@@ -64,6 +65,10 @@ class SourcePageRenderer:
                 if edit.kind == "insert" for prefix in edit.prefix]
         if part.count > 1:
             out += ["", self._block(self._parts_nav(part, listing=part.is_top))]
+        if part.is_top and source.mirror_of and self.catalog.upstream is not None:
+            provenance = self.templates.render("llminfra/upstream-provenance.html", part.page,
+                                               upstream=self.catalog.upstream)
+            out = insert_after_title(out, self._block(provenance))
         return "\n".join(out) + "\n"
 
     def _edits_between(self, source: ParsedSource, start: int, end: int) -> list[LineEdit]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from llminfra.domain.catalog import Catalog, assemble_catalog
@@ -9,17 +10,22 @@ from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
+from llminfra.domain.problems import SourceProblem
+from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.upstream import read_provenance
 
 PARSERS = {
     SourceKind.SHARE: ShareListParser,
     SourceKind.SERIES: SeriesIndexParser,
     SourceKind.NOTE: NoteParser,
 }
+
+REAL_UPSTREAM = UpstreamSettings()  # the defaults: the repository this site mirrors
 
 
 def read_taxonomy(layout: SiteLayout) -> Taxonomy:
@@ -28,24 +34,48 @@ def read_taxonomy(layout: SiteLayout) -> Taxonomy:
     return Taxonomy.from_yaml(text, layout.taxonomy)
 
 
-def parse_sources(layout: SiteLayout) -> list[ParsedSource]:
+def parse_sources(layout: SiteLayout, upstream: UpstreamSettings = REAL_UPSTREAM) -> list[ParsedSource]:
+    """Every source file under ``layout``; the mirror of ``upstream`` is read as upstream's own file."""
     parsed = []
     for kind, page in layout.discover():
         path = layout.docs_path / page
         raw = path.read_bytes().decode("utf-8", errors="replace")
-        parsed.append(PARSERS[kind]().parse(layout.project_path(page), page, raw))
+        if kind is SourceKind.SHARE and page == layout.mirror_page:
+            parser = ShareListParser(mirror_of=upstream.readme_url)
+        else:
+            parser = PARSERS[kind]()
+        parsed.append(parser.parse(layout.project_path(page), page, raw))
     return parsed
 
 
 def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
-                  sources: list[ParsedSource] | None = None, part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
-    """Read the taxonomy and every source under ``layout`` (unless given) and assemble the catalog."""
+                  sources: list[ParsedSource] | None = None, part_limits: PartLimits = DEFAULT_PART_LIMITS,
+                  upstream: UpstreamSettings = REAL_UPSTREAM) -> Catalog:
+    """Read the taxonomy and every source under ``layout`` (unless given) and assemble the catalog.
+
+    ``upstream``: where the mirror comes from (the site options' ``upstream``; defaults to the real one).
+    """
     started = time.perf_counter()
     taxonomy = taxonomy or read_taxonomy(layout)
     if sources is None:
-        sources = parse_sources(layout)
+        sources = parse_sources(layout, upstream)
     parsed_seconds = time.perf_counter() - started
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
+    catalog.upstream = read_provenance(layout.root, catalog.problems)
+    check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)
     catalog.timings = {"parse": parsed_seconds, **catalog.timings}
     return catalog
+
+
+def check_mirror_is_synced(layout: SiteLayout, sources: list[ParsedSource], provenance, problems) -> None:
+    """A notice when the mirror's bytes are not the ones sync wrote: someone edited upstream's file here."""
+    mirror = next((s for s in sources if s.mirror_of), None)
+    if mirror is None or provenance is None or not provenance.sha256:
+        return
+    digest = hashlib.sha256((layout.docs_path / mirror.page).read_bytes()).hexdigest()
+    if digest != provenance.sha256:
+        problems.append(SourceProblem(
+            mirror.path, 1, "differs from the upstream file the last sync wrote",
+            f"sync replaces it; add entries to {layout.project_path(layout.contributed_page)} instead",
+            severity="notice"))

@@ -25,9 +25,10 @@ from urllib.parse import urlsplit
 import requests
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_options import UpstreamSettings
 from llminfra.sources.audio_files import audio_mime_type, read_audio
 from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_records, write_audio_records
-from llminfra.sources.loading import build_catalog
+from llminfra.sources.loading import REAL_UPSTREAM, build_catalog
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # an hour of 320 kbps MP3 is 144 MB; a summary is a few MB
 DEFAULT_TIMEOUT = 30.0  # seconds to connect, and between two chunks of the body
@@ -72,7 +73,8 @@ class AudioReport:
 
 
 def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits = FetchLimits(),
-                         session: requests.Session | None = None, data_path: Path | None = None) -> AudioReport:
+                         session: requests.Session | None = None, data_path: Path | None = None,
+                         upstream: UpstreamSettings = REAL_UPSTREAM) -> AudioReport:
     """Measure the remote clips of the project at ``root`` and update its ``data/audio.yml``.
 
     The file is rewritten only when a record was added or changed, after
@@ -84,7 +86,7 @@ def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits 
     records, problems = read_audio_records(path)
     if problems:
         raise ValueError("; ".join(str(p) for p in problems))
-    catalog = build_catalog(layout)
+    catalog = build_catalog(layout, upstream=upstream)
     wanted: dict[str, str] = {}  # url -> where the first source names it
     for entry in catalog.entries:
         for clip in entry.audio:

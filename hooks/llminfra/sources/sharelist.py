@@ -17,6 +17,13 @@
 Stray paragraphs stay with the entry above them. Nothing the collector
 writes is dropped: a malformed heading is reported with its line and the
 entry under it is still shown.
+
+The mirror of upstream (``mirror_of`` set: the raw URL of the README it
+copies) is read as the collector writes it, never as a contributor should:
+titles with unbalanced brackets, empty summaries, entries above the first
+month and text before it are shown as a reader of the README on GitHub sees
+them and reported as notices, because nobody can fix them in the copy. The
+same defects in a contributor's file are errors.
 """
 
 from __future__ import annotations
@@ -39,15 +46,28 @@ MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
 # Where a new entry or month starts, even inside a code fence left open.
 BOUNDARY = re.compile(r"^##[ \t]+(\[|[0-9０-９])")
+# The collector's heading, ``## [title](url)`` with the title unescaped: the link is the last "](" on the line.
+COLLECTOR_HEADING = re.compile(r"^\[(.*)\]\(<?(https?://[^\s<>]+?)>?\)$", re.IGNORECASE | re.DOTALL)
 
 
 class ShareListParser:
     kind = SourceKind.SHARE
 
+    def __init__(self, mirror_of: str | None = None):
+        self.mirror_of = mirror_of
+
+    @property
+    def tolerated(self) -> str:
+        """Severity of a defect the upstream collector makes: nobody can fix it in the mirror."""
+        return "notice" if self.mirror_of else "error"
+
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
         source = open_source(self.kind, path, page, raw)
+        source.mirror_of = self.mirror_of
         lines = source.text.lines
         headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
+        if self.mirror_of:
+            self._note_text_before_first_heading(source, headings[0].index if headings else len(lines))
         month: PartialDate | None = None
         month_seen = False
         positions: dict[PartialDate | None, int] = {}
@@ -67,14 +87,27 @@ class ShareListParser:
             entry = self._entry(source, heading, month, positions.get(month, 0))
             if not month_seen:
                 source.problem(heading.index, "entry comes before any month heading",
-                               "put a '## YYYYMM' heading above it")
+                               "put a '## YYYYMM' heading above it", severity=self.tolerated)
             positions[month] = positions.get(month, 0) + 1
             source.edits.append(LineEdit(heading.index, heading.index, "entry", entry=entry, level=3))
             summary = split_audio_blocks(source, entry, heading.index + 1, end)
             entry.summary = "\n".join(summary).strip("\n")
             entry.excerpt = plain_excerpt(entry.summary)
+            if not entry.summary.strip():
+                source.problem(heading.index, f"entry {entry.title[:40]!r} has no summary",
+                               "write a sentence or two under the heading", severity=self.tolerated)
             source.entries.append(entry)
         return source
+
+    def _note_text_before_first_heading(self, source: ParsedSource, end: int) -> None:
+        """Upstream text between the ``# title`` and the first month: shown as the page's introduction."""
+        lines = source.text.lines
+        for index in range(end):
+            text = lines[index].replace("\u200b", "").strip()
+            if text and not text.startswith("# "):
+                source.problem(index, "text before the first month heading",
+                               "shown as the page's introduction", severity="notice")
+                return
 
     def _check_month_order(self, source, index, month, previous, positions) -> None:
         if month is None:
@@ -103,7 +136,7 @@ class ShareListParser:
 
     def _entry(self, source: ParsedSource, heading, month: PartialDate | None, position: int) -> Entry:
         location = SourceLocation(source.path, source.text.line_number(heading.index))
-        parsed = parse_heading_link(heading.text)
+        parsed = self._heading_link(source, heading)
         link = None
         title = heading.text
         if parsed is None:
@@ -133,3 +166,18 @@ class ShareListParser:
             anchor=anchor,
             position=position,
         )
+
+    def _heading_link(self, source: ParsedSource, heading) -> tuple[str, str, str] | None:
+        """``(title, destination, rest)`` of an entry heading, read as its writer meant it.
+
+        The collector does not escape titles, so ``[a ] b](url)`` or ``[x](y) z](url)`` is one title and one
+        link, as the collector wrote them, even where CommonMark reads the brackets otherwise.
+        """
+        parsed = parse_heading_link(heading.text)
+        collector = COLLECTOR_HEADING.match(heading.text)
+        if collector is None or (parsed is not None and parsed == (collector.group(1), collector.group(2), "")):
+            return parsed
+        source.problem(heading.index, "entry title has unbalanced brackets or '](' that Markdown reads otherwise",
+                       "read as title and link; escape them as \\[ \\] in the title" if not self.mirror_of
+                       else "read as the upstream collector wrote it: title, then the link", severity=self.tolerated)
+        return collector.group(1), collector.group(2), ""
