@@ -15,6 +15,7 @@ from pathlib import Path
 
 import markdown as python_markdown
 from material.plugins.search.plugin import SearchPlugin
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils.meta import get_data as split_front_matter
 
@@ -83,7 +84,7 @@ def files(files, *, config):
     state.catalog = catalog
     measure_local_audio(catalog, state.layout.docs_path)
     state.timings.update(catalog.timings)
-    _report_problems(catalog)
+    _report_problems(catalog, strict=bool(config.strict))
     _teach_segmenter(catalog, state.search_index)
     started = time.perf_counter()
     state.renderer = SiteRenderer(catalog, state.layout.root / state.layout.templates,
@@ -247,13 +248,29 @@ def _escape_page_meta(page) -> None:
             page.meta[key] = html.escape(value, quote=True)
 
 
-def _report_problems(catalog: Catalog) -> None:
-    # Errors are warnings to MkDocs, so `mkdocs build --strict` fails on them.
+# Source errors repeated in the strict failure's own message, which `-q` still shows.
+STRICT_ERRORS_SHOWN = 10
+
+
+def _report_problems(catalog: Catalog, strict: bool = False) -> None:
+    """Log every problem; in strict mode, then fail the build if any is an error.
+
+    Errors are also warnings to MkDocs, but MkDocs counts warnings only at the
+    levels its logger shows: ``-q`` hides them, and the strict check with them
+    (mkdocs/mkdocs#4126). So the strict failure does not depend on logging.
+    """
+    errors = []
     for problem in catalog.problems:
         if problem.severity == "error":
+            errors.append(problem)
             log.warning(str(problem))
         else:
             log.info(str(problem))
+    if strict and errors:
+        shown = "\n".join(f"  {problem}" for problem in errors[:STRICT_ERRORS_SHOWN])
+        more = f"\n  … and {len(errors) - STRICT_ERRORS_SHOWN} more" if len(errors) > STRICT_ERRORS_SHOWN else ""
+        raise PluginError(f"llminfra: {len(errors)} source error{'s' if len(errors) != 1 else ''} "
+                          f"in strict mode:\n{shown}{more}")
 
 
 def _content_is_final(page, state: BuildState) -> bool:
