@@ -3,10 +3,14 @@
 ``OUT_DIR`` becomes a docs folder: generated pages (tags, archive, notes
 index, …), source pages with their rendered bodies, the home page, and copies
 of every other file under ``docs/``. With ``--config FILE`` it also writes a
-``mkdocs.yml`` without ``hooks:`` that builds it with plain MkDocs::
+``mkdocs.yml`` without ``hooks:`` that builds it with plain MkDocs or Zensical,
+with paths relative to it and the templates copied beside it. A ``FILE``
+inside ``OUT_DIR`` makes ``OUT_DIR`` a self-contained project (pages in
+``OUT_DIR/docs``)::
 
     python -m llminfra export build/export --config build/mkdocs.yml
     mkdocs build --strict -f build/mkdocs.yml -d build/site
+    python -m llminfra export out --config out/mkdocs.yml && (cd out && zensical build)
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import argparse
 import time
 from pathlib import Path
 
-from llminfra.publish.export import export_site, hookless_config
+from llminfra.publish.export import copy_templates, export_site, portable_config
 
 EXIT_NO_PROJECT = 2
 
@@ -42,10 +46,16 @@ def run(args: argparse.Namespace) -> int:
     if out == root or root.is_relative_to(out) or out.is_relative_to(root / "docs"):
         print(f"llminfra export: {out} would overwrite the project; choose another folder")
         return EXIT_NO_PROJECT
-    report = export_site(root, out)
-    if args.config:
-        args.config.parent.mkdir(parents=True, exist_ok=True)
-        args.config.write_text(hookless_config(config.read_text(encoding="utf-8"), out, root), encoding="utf-8")
-    print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered and "
-          f"{len(report.copied)} copied files in {out} ({time.perf_counter() - started:.2f}s)")
+    config_path = args.config.resolve() if args.config else None
+    # A config inside OUT_DIR makes OUT_DIR a project: the pages go to OUT_DIR/docs, beside it.
+    docs_out = out / "docs" if config_path is not None and config_path.parent == out else out
+    report = export_site(root, docs_out)
+    if config_path is not None:
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        text = config.read_text(encoding="utf-8")
+        copy_templates(text, config_path, root)
+        config_path.write_text(portable_config(text, docs_out, config_path, root), encoding="utf-8")
+    print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered, "
+          f"{len(report.copied)} copied and {len(report.feeds)} feed files in {docs_out} "
+          f"({time.perf_counter() - started:.2f}s)")
     return 0

@@ -18,6 +18,7 @@ portability (the site without this package).
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -28,8 +29,12 @@ import markdown
 import yaml
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.urls import site_feed_links
+from llminfra.publish.feeds import FeedOptions, write_feeds
+from llminfra.publish.podcast import write_podcast
 from llminfra.render.safe_html import SafeLinksExtension
 from llminfra.render.site_renderer import RenderOptions, SiteRenderer
+from llminfra.sources.audio_files import measure_local_audio
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.markdown_lines import read_source_text
 
@@ -39,6 +44,7 @@ class ExportReport:
     generated: list[str] = field(default_factory=list)  # docs-relative pages made by the renderer
     rendered: list[str] = field(default_factory=list)  # docs pages whose body the renderer rewrote
     copied: list[str] = field(default_factory=list)  # files copied unchanged
+    feeds: list[str] = field(default_factory=list)  # feeds the hooks write after a build, written as docs files
 
 
 # MkDocs puts these before the extensions a config lists.
@@ -153,7 +159,24 @@ def export_site(root: Path, out: Path, config_name: str = "mkdocs.yml") -> Expor
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         report.generated.append(src_uri)
+    # Without hooks nothing writes the feeds after the build: they go in as files that any build copies.
+    measure_local_audio(catalog, layout.docs_path)
+    options = _feed_options(load_config(root / config_name), settings)
+    written = write_feeds(catalog, options, out) + write_podcast(catalog, options, out)
+    report.feeds = sorted(path.relative_to(out).as_posix() for path in written)
     return report
+
+
+def _feed_options(data: dict, settings: SiteSettings) -> FeedOptions:
+    """The feed options the hooks take from the MkDocs config (``llminfra.mkdocs_adapter.events``)."""
+    return FeedOptions.from_settings(
+        (data.get("extra") or {}).get("feeds"),
+        site_url=settings.site_url,
+        site_name=str(data.get("site_name") or ""),
+        site_description=str(data.get("site_description") or ""),
+        author=str(data.get("site_author") or ""),
+        use_directory_urls=settings.use_directory_urls,
+    )
 
 
 def split_front_matter(path: str, raw: str) -> tuple[str, str]:
@@ -196,3 +219,53 @@ def hookless_config(text: str, docs_dir: Path, project_root: Path | None = None)
     if project_root is not None:
         text = _CUSTOM_DIR.sub(lambda m: m.group(1) + str((project_root / m.group(2)).resolve()), text)
     return f"docs_dir: {docs_dir.resolve()}\n" + text
+
+
+_EXTRA_BLOCK = re.compile(r"^extra:[ \t]*\n", re.M)
+
+
+def portable_config(text: str, docs_dir: Path, config_path: Path, project_root: Path) -> str:
+    """``mkdocs.yml`` text for an exported project at ``config_path``, which MkDocs and Zensical both build.
+
+    Like ``hookless_config``, without ``hooks:``; but self-contained: ``docs_dir``
+    is relative to the config file (Zensical accepts only a folder inside the
+    project), the theme's ``custom_dir`` (our templates) is copied beside it by
+    ``copy_templates``, and the site feeds that the hooks announce in ``<head>``
+    are listed in ``extra.llminfra_feeds``, where the templates find them
+    without hooks.
+    """
+    text = _HOOKS_BLOCK.sub("", text)
+    text = _DOCS_DIR.sub("", text)
+    here = config_path.parent.resolve()
+    match = _CUSTOM_DIR.search(text)
+    if match:
+        copied = here / Path(match.group(2)).name
+        text = _CUSTOM_DIR.sub(lambda m: m.group(1) + _relative_to(copied, here), text)
+    feeds = "  llminfra_feeds: " + json.dumps(site_feed_links(), ensure_ascii=False) + "\n"
+    if _EXTRA_BLOCK.search(text):
+        text = _EXTRA_BLOCK.sub(lambda m: m.group(0) + feeds, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\nextra:\n" + feeds
+    return f"docs_dir: {_relative_to(docs_dir.resolve(), here)}\n" + text
+
+
+def copy_templates(text: str, config_path: Path, project_root: Path) -> Path | None:
+    """Copy the theme's ``custom_dir`` named in the ``mkdocs.yml`` ``text`` beside ``config_path``.
+
+    Returns the copy (None when there is no custom_dir, or it already is there).
+    """
+    match = _CUSTOM_DIR.search(text)
+    if not match:
+        return None
+    source = (project_root / match.group(2)).resolve()
+    target = config_path.parent.resolve() / source.name
+    if target == source:
+        return None
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _relative_to(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()
