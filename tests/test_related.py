@@ -191,3 +191,16 @@ def test_the_related_line_renders_under_the_entry_with_links_to_their_places(pro
     assert lines[0] == ('<p class="llm-entry-meta__related"><span class="llm-related__label">相关阅读：</span>'
                         f'<a href="../notes/2026-04-05-note/#{note.anchor}">{note.title}</a> · '
                         f'<a href="#{catalog.entries[1].anchor}">乙：推理引擎全景</a></p>')
+
+
+def test_entry_links_are_cached_per_page_and_written_as_relative_url_writes_them(project):
+    """The renderer caches relative links per target page (not per anchor); the result must not change."""
+    from llminfra.domain.urls import relative_url
+
+    renderer = SiteRenderer(build_catalog(SiteLayout(root=project, docs_dir="docs")), ROOT / "overrides")
+    pages = ["", "share/", "tags/vllm/2/", "share/index.html", "index.html", "tags/中文/", "archive/2026/"]
+    for _ in range(2):  # the second round answers from the cache
+        for here in pages:
+            for target in [*pages, "x", "a/b.html"]:
+                for url in (target, f"{target}#", f"{target}#a-1", f"{target}#中"):
+                    assert renderer._relative(here, url) == relative_url(here, url), (here, url)

@@ -116,7 +116,7 @@ class SiteRenderer:
         # (entry, folder depth, variant). Relative links repeat as well.
         self._listing_items: dict[tuple, Markup] = {}
         self.generated_seconds = 0.0  # spent rendering generated pages' bodies
-        self._relative_links: dict[tuple[str, str], str] = {}
+        self._relative_links: dict[tuple[str, str, bool], str] = {}
         self._sorted_edits: dict[int, list[LineEdit]] = {}
         self._labels: dict[int, dict[SourcePart, str]] = {}
         self._edit_starts: dict[int, list[int]] = {}
@@ -140,11 +140,15 @@ class SiteRenderer:
         return self.catalog.tags[slug].name if slug in self.catalog.tags else slug
 
     def _relative(self, here: str, url: str) -> str:
-        key = (here, url)
-        link = self._relative_links.get(key)
-        if link is None:
-            link = self._relative_links[key] = relative_url(here, url)
-        return link
+        # Cached per target page, not per anchor: entry links (related reading) differ in their #fragment only.
+        # With a fragment, what is cached is what relative_url writes before it ("#" alone on the same page).
+        path, _, fragment = url.partition("#")
+        key = (here, path, bool(fragment))
+        prefix = self._relative_links.get(key)
+        if prefix is None:
+            prefix = relative_url(here, f"{path}#x")[:-1] if fragment else relative_url(here, path)
+            self._relative_links[key] = prefix
+        return prefix + fragment
 
     def _listing_item(self, entry: Entry, here: str, excerpt: bool = True, line: bool = False,
                       archive: bool = False) -> Markup:
