@@ -95,9 +95,8 @@ def related_reading(newest_first: list[Entry], ignored_tags: Iterable[str] = (),
                 candidates.update(_window(ranks, where[rank], room))
             candidates.discard(rank)
         result.candidates_scored += len(candidates)
-        best = heapq.nsmallest(limit, candidates, key=lambda other: (
-            -sum(map(weight_of, own & tag_sets[other])), other))
-        result.related[id(entry)] = [newest_first[other] for other in best]
+        scored = [(-sum(map(weight_of, own & tag_sets[other])), other) for other in candidates]
+        result.related[id(entry)] = [newest_first[other] for _, other in heapq.nsmallest(limit, scored)]
     return result
 
 
