@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import markdown
 import pytest
 from conftest import ROOT
 
@@ -204,3 +205,27 @@ def test_entry_links_are_cached_per_page_and_written_as_relative_url_writes_them
             for target in [*pages, "x", "a/b.html"]:
                 for url in (target, f"{target}#", f"{target}#a-1", f"{target}#中"):
                     assert renderer._relative(here, url) == relative_url(here, url), (here, url)
+
+
+def test_the_search_worker_reads_pages_without_the_related_lines(project):
+    """They are left out of the index anyway (data-search-exclude): the worker need not parse them."""
+    from material.plugins.search.plugin import Parser
+
+    from llminfra.mkdocs_adapter.events import _without_related_reading
+
+    catalog = build_catalog(SiteLayout(root=project, docs_dir="docs"))
+    page = SiteRenderer(catalog, ROOT / "overrides", RenderOptions()).source_page_markdown(
+        catalog.source_for("series/index.md"))
+    html = markdown.markdown(page, extensions=["attr_list", "md_in_html"])
+    stripped = _without_related_reading(html)
+    assert "llm-entry-meta__related" in html and "llm-entry-meta__related" not in stripped
+    assert stripped == re.sub(r'<p class="llm-entry-meta__related">.*?</p>', "", html)
+
+    def sections(text: str) -> list:  # what Material puts in the index
+        parser = Parser()
+        parser.feed(text)
+        parser.close()
+        return [(repr(section), section.title, section.text) for section in parser.data if not section.is_excluded()]
+
+    assert len(sections(html)) == 4  # the page title and three entries
+    assert sections(stripped) == sections(html)
