@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         config_path.parent.mkdir(parents=True, exist_ok=True)
         text = config.read_text(encoding="utf-8")
         copy_templates(text, config_path, root)
-        config_path.write_text(portable_config(text, docs_out, config_path, root), encoding="utf-8")
+        config_path.write_text(portable_config(text, docs_out, config_path), encoding="utf-8")
     print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered, "
           f"{len(report.copied)} copied and {len(report.feeds)} feed files in {docs_out} "
           f"({time.perf_counter() - started:.2f}s)")

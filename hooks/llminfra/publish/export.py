@@ -224,7 +224,7 @@ def hookless_config(text: str, docs_dir: Path, project_root: Path | None = None)
 _EXTRA_BLOCK = re.compile(r"^extra:[ \t]*\n", re.M)
 
 
-def portable_config(text: str, docs_dir: Path, config_path: Path, project_root: Path) -> str:
+def portable_config(text: str, docs_dir: Path, config_path: Path) -> str:
     """``mkdocs.yml`` text for an exported project at ``config_path``, which MkDocs and Zensical both build.
 
     Like ``hookless_config``, without ``hooks:``; but self-contained: ``docs_dir``
