@@ -3,10 +3,14 @@
 ``OUT_DIR`` becomes a docs folder: generated pages (tags, archive, notes
 index, …), source pages with their rendered bodies, the home page, and copies
 of every other file under ``docs/``. With ``--config FILE`` it also writes a
-``mkdocs.yml`` without ``hooks:`` that builds it with plain MkDocs::
+``mkdocs.yml`` without ``hooks:`` that builds it with plain MkDocs or Zensical,
+with paths relative to it and the templates copied beside it. A ``FILE``
+inside ``OUT_DIR`` makes ``OUT_DIR`` a self-contained project (pages in
+``OUT_DIR/docs``)::
 
     python -m llminfra export build/export --config build/mkdocs.yml
     mkdocs build --strict -f build/mkdocs.yml -d build/site
+    python -m llminfra export out --config out/mkdocs.yml && (cd out && zensical build)
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from pathlib import Path
 
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_settings
-from llminfra.publish.export import export_site, hookless_config
 
 EXIT_BAD_CONFIG = EXIT_PROBLEMS
 EXIT_NO_PROJECT = EXIT_USAGE
@@ -39,6 +42,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command registers at start-up, and `check` should not load the renderer and feeds.
+    from llminfra.publish.export import copy_templates, export_site, portable_config
+
     started = time.perf_counter()
     root = args.root.resolve()
     config = root / "mkdocs.yml"
@@ -56,10 +62,16 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"{config.name}: {problem}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    report = export_site(root, settings, out)
-    if args.config:
-        args.config.parent.mkdir(parents=True, exist_ok=True)
-        args.config.write_text(hookless_config(config.read_text(encoding="utf-8"), out, root), encoding="utf-8")
-    print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered and "
-          f"{len(report.copied)} copied files in {out} ({time.perf_counter() - started:.2f}s)")
+    config_path = args.config.resolve() if args.config else None
+    # A config inside OUT_DIR makes OUT_DIR a project: the pages go to OUT_DIR/docs, beside it.
+    docs_out = out / "docs" if config_path is not None and config_path.parent == out else out
+    report = export_site(root, settings, docs_out)
+    if config_path is not None:
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        text = config.read_text(encoding="utf-8")
+        copy_templates(text, config_path, root)
+        config_path.write_text(portable_config(text, docs_out, config_path), encoding="utf-8")
+    print(f"llminfra export: {len(report.generated)} generated, {len(report.rendered)} rendered, "
+          f"{len(report.copied)} copied and {len(report.feeds)} feed files in {docs_out} "
+          f"({time.perf_counter() - started:.2f}s)")
     return 0

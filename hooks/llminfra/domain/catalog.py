@@ -19,6 +19,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import AudioClip, Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
+from llminfra.domain.related import related_reading
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
 
@@ -113,7 +114,10 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     _assign_tags(catalog)
     _index_tags(catalog)
     _index_months(catalog)
-    catalog.timings = {"catalog": time.perf_counter() - started}
+    related_started = time.perf_counter()
+    _relate_entries(catalog)
+    finished = time.perf_counter()
+    catalog.timings = {"catalog": finished - started, "related": finished - related_started}
     return catalog
 
 
@@ -238,6 +242,13 @@ def _index_tags(catalog: Catalog) -> None:
         info = catalog.taxonomy.tags[slug]
         related = sorted(co_occurrence[slug].items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED_TAGS]
         catalog.tags[slug] = TagIndex(slug, info.name, info.known, info.description, tagged, related, info.line)
+
+
+def _relate_entries(catalog: Catalog) -> None:
+    # The fallback tag only says that nothing describes an entry: it relates nothing.
+    reading = related_reading(catalog.newest_first, ignored_tags=(FALLBACK_TAG,))
+    for entry in catalog.entries:
+        entry.related = reading.of(entry)
 
 
 def _index_months(catalog: Catalog) -> None:

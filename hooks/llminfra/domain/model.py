@@ -150,6 +150,8 @@ class Entry:
     grade: str = ""  # notes: 保留 / 高价值 / 条件保留
     note_title: str = ""
     source_heading: str = ""  # the heading text as written (notes keep their numbering)
+    # Related reading (llminfra.domain.related), best first; set by the catalog.
+    related: list[Entry] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def sort_key(self) -> tuple:

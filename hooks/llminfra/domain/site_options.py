@@ -77,6 +77,9 @@ class SiteSettings:
 
     docs_dir: str = "docs"
     site_url: str = ""
+    site_name: str = ""
+    site_description: str = ""
+    site_author: str = ""
     use_directory_urls: bool = True
     # Markdown extensions (names or instances) and their configs, MkDocs' built-ins included.
     markdown_extensions: tuple = ()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 from material.plugins.search.plugin import SearchPlugin
+from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.domain.catalog import Catalog
@@ -86,7 +87,7 @@ def files(files, *, config):
     catalog = build_catalog(state.layout, upstream=state.options.upstream)
     state.catalog = catalog
     state.timings.update(catalog.timings)
-    _report_problems(catalog)
+    _report_problems(catalog, strict=bool(config.strict))
     _teach_segmenter(catalog, state.search_index)
     started = time.perf_counter()
     state.plan = plan_site(catalog, state.layout)
@@ -175,7 +176,7 @@ def post_page(output, *, page, config):
 def post_build(*, config):
     state = _require_state()
     started = time.perf_counter()
-    options = _feed_options(config, state.options)
+    options = FeedOptions.for_site(site_settings(config, state.options))
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
     state.timings["feeds"] = time.perf_counter() - started
@@ -202,17 +203,6 @@ def _require_state() -> BuildState:
     return _state
 
 
-def _feed_options(config, options: SiteOptions) -> FeedOptions:
-    return FeedOptions.from_site_options(
-        options.feeds,
-        site_url=config.site_url or "",
-        site_name=config.site_name,
-        site_description=config.site_description or "",
-        author=config.site_author or "",
-        use_directory_urls=config.use_directory_urls,
-    )
-
-
 def _guard_links(config) -> None:
     """Every markdown link on the site goes through the unsafe-scheme filter."""
     if not any(isinstance(ext, SafeLinksExtension) for ext in config.markdown_extensions):
@@ -226,13 +216,29 @@ def _escape_page_meta(page) -> None:
         page.meta.update(escaped)
 
 
-def _report_problems(catalog: Catalog) -> None:
-    # Errors are warnings to MkDocs, so `mkdocs build --strict` fails on them.
+# Source errors repeated in the strict failure's own message, which `-q` still shows.
+STRICT_ERRORS_SHOWN = 10
+
+
+def _report_problems(catalog: Catalog, strict: bool = False) -> None:
+    """Log every problem; in strict mode, then fail the build if any is an error.
+
+    Errors are also warnings to MkDocs, but MkDocs counts warnings only at the
+    levels its logger shows: ``-q`` hides them, and the strict check with them
+    (mkdocs/mkdocs#4126). So the strict failure does not depend on logging.
+    """
+    errors = []
     for problem in catalog.problems:
         if problem.severity == "error":
+            errors.append(problem)
             log.warning(str(problem))
         else:
             log.info(str(problem))
+    if strict and errors:
+        shown = "\n".join(f"  {problem}" for problem in errors[:STRICT_ERRORS_SHOWN])
+        more = f"\n  … and {len(errors) - STRICT_ERRORS_SHOWN} more" if len(errors) > STRICT_ERRORS_SHOWN else ""
+        raise PluginError(f"llminfra: {len(errors)} source error{'s' if len(errors) != 1 else ''} "
+                          f"in strict mode:\n{shown}{more}")
 
 
 def _index_in_worker(config) -> WorkerSearchIndex | None:

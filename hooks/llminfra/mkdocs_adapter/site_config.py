@@ -159,6 +159,9 @@ def site_settings(config, options: SiteOptions) -> SiteSettings:
     return SiteSettings(
         docs_dir=docs_dir_name(config),
         site_url=config.site_url or "",
+        site_name=config.site_name or "",
+        site_description=config.site_description or "",
+        site_author=config.site_author or "",
         use_directory_urls=config.use_directory_urls,
         markdown_extensions=tuple(config.markdown_extensions),
         mdx_configs=dict(config.mdx_configs or {}),

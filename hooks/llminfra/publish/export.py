@@ -17,6 +17,8 @@ portability (the site without this package).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -27,6 +29,9 @@ import yaml
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_options import SiteSettings, escaped_page_meta
 from llminfra.domain.site_plan import plan_site
+from llminfra.domain.urls import site_feed_links
+from llminfra.publish.feeds import FeedOptions, write_feeds
+from llminfra.publish.podcast import write_podcast
 from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
@@ -38,6 +43,7 @@ class ExportReport:
     generated: list[str] = field(default_factory=list)  # docs-relative pages made by the renderer
     rendered: list[str] = field(default_factory=list)  # docs pages whose body the renderer rewrote
     copied: list[str] = field(default_factory=list)  # files copied unchanged
+    feeds: list[str] = field(default_factory=list)  # feeds the hooks write after a build, written as docs files
 
 
 def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
@@ -82,6 +88,10 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         report.generated.append(src_uri)
+    # Without hooks nothing writes the feeds after the build: they go in as files that any build copies.
+    options = FeedOptions.for_site(settings)
+    written = write_feeds(catalog, options, out) + write_podcast(catalog, options, out)
+    report.feeds = sorted(path.relative_to(out).as_posix() for path in written)
     return report
 
 
@@ -121,3 +131,53 @@ def hookless_config(text: str, docs_dir: Path, project_root: Path | None = None)
     if project_root is not None:
         text = _CUSTOM_DIR.sub(lambda m: m.group(1) + str((project_root / m.group(2)).resolve()), text)
     return f"docs_dir: {docs_dir.resolve()}\n" + text
+
+
+_EXTRA_BLOCK = re.compile(r"^extra:[ \t]*\n", re.M)
+
+
+def portable_config(text: str, docs_dir: Path, config_path: Path) -> str:
+    """``mkdocs.yml`` text for an exported project at ``config_path``, which MkDocs and Zensical both build.
+
+    Like ``hookless_config``, without ``hooks:``; but self-contained: ``docs_dir``
+    is relative to the config file (Zensical accepts only a folder inside the
+    project), the theme's ``custom_dir`` (our templates) is copied beside it by
+    ``copy_templates``, and the site feeds that the hooks announce in ``<head>``
+    are listed in ``extra.llminfra_feeds``, where the templates find them
+    without hooks.
+    """
+    text = _HOOKS_BLOCK.sub("", text)
+    text = _DOCS_DIR.sub("", text)
+    here = config_path.parent.resolve()
+    match = _CUSTOM_DIR.search(text)
+    if match:
+        copied = here / Path(match.group(2)).name
+        text = _CUSTOM_DIR.sub(lambda m: m.group(1) + _relative_to(copied, here), text)
+    feeds = "  llminfra_feeds: " + json.dumps(site_feed_links(), ensure_ascii=False) + "\n"
+    if _EXTRA_BLOCK.search(text):
+        text = _EXTRA_BLOCK.sub(lambda m: m.group(0) + feeds, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\nextra:\n" + feeds
+    return f"docs_dir: {_relative_to(docs_dir.resolve(), here)}\n" + text
+
+
+def copy_templates(text: str, config_path: Path, project_root: Path) -> Path | None:
+    """Copy the theme's ``custom_dir`` named in the ``mkdocs.yml`` ``text`` beside ``config_path``.
+
+    Returns the copy (None when there is no custom_dir, or it already is there).
+    """
+    match = _CUSTOM_DIR.search(text)
+    if not match:
+        return None
+    source = (project_root / match.group(2)).resolve()
+    target = config_path.parent.resolve() / source.name
+    if target == source:
+        return None
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _relative_to(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()

@@ -29,7 +29,7 @@ from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog, TagIndex
 from llminfra.domain.model import Entry, SourceLocation
-from llminfra.domain.site_options import DEFAULT_FEED_LIMIT, DEFAULT_TAG_FEED_LIMIT, FeedSettings
+from llminfra.domain.site_options import DEFAULT_FEED_LIMIT, DEFAULT_TAG_FEED_LIMIT, FeedSettings, SiteSettings
 from llminfra.domain.urls import (
     SITE_ATOM,
     SITE_JSON,
@@ -69,6 +69,14 @@ class FeedOptions:
     limit: int = DEFAULT_LIMIT  # items of the site feeds; 0 = every entry
     tag_limit: int = DEFAULT_TAG_LIMIT  # items per tag feed; 0 = every entry
     use_directory_urls: bool = True
+
+    @classmethod
+    def for_site(cls, settings: SiteSettings) -> "FeedOptions":
+        """The feeds of the site that ``settings`` describe (the hooks and the export alike)."""
+        return cls.from_site_options(
+            settings.options.feeds, site_url=settings.site_url, site_name=settings.site_name,
+            site_description=settings.site_description, author=settings.site_author,
+            use_directory_urls=settings.use_directory_urls)
 
     @classmethod
     def from_site_options(cls, feeds: FeedSettings, **fields) -> "FeedOptions":

@@ -48,7 +48,7 @@ class TemplateRenderer:
         self.options = options
         self.env = template_environment(str(templates_dir))
         self._listing_items: dict[tuple, Markup] = {}
-        self._relative_links: dict[tuple[str, str], str] = {}
+        self._relative_links: dict[tuple[str, str, bool], str] = {}
 
     def url_of(self, src_uri: str, anchor: str | None = None) -> str:
         url = page_url(src_uri, self.options.use_directory_urls)
@@ -61,11 +61,15 @@ class TemplateRenderer:
         return self.catalog.tags[slug].name if slug in self.catalog.tags else slug
 
     def relative(self, here: str, url: str) -> str:
-        key = (here, url)
-        link = self._relative_links.get(key)
-        if link is None:
-            link = self._relative_links[key] = relative_url(here, url)
-        return link
+        # Cached per target page, not per anchor: entry links (related reading) differ in their #fragment only.
+        # With a fragment, what is cached is what relative_url writes before it ("#" alone on the same page).
+        path, _, fragment = url.partition("#")
+        key = (here, path, bool(fragment))
+        prefix = self._relative_links.get(key)
+        if prefix is None:
+            prefix = relative_url(here, f"{path}#x")[:-1] if fragment else relative_url(here, path)
+            self._relative_links[key] = prefix
+        return prefix + fragment
 
     def render(self, template: str, current_page: str, **context) -> str:
         here = self.here(current_page)
