@@ -91,14 +91,16 @@
   }, true);
 
   // The search index separates Chinese words with U+200B (zero-width space)
-  // so they can be found inside sentences; result titles and teasers must
-  // not carry them into what the reader sees, copies or hears read aloud.
-  var ZERO_WIDTH = /\u200b/g;
+  // and ends each with U+200C (search_keys.py) so they can be found inside
+  // sentences; result titles and teasers must not carry them into what the
+  // reader sees, copies or hears read aloud.
+  var ZERO_WIDTH = /[\u200b\u200c]/g;
+  var HAS_ZERO_WIDTH = /[\u200b\u200c]/;
 
   function dropZeroWidth(root) {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeValue.indexOf("\u200b") >= 0) node.nodeValue = node.nodeValue.replace(ZERO_WIDTH, "");
+      if (HAS_ZERO_WIDTH.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(ZERO_WIDTH, "");
     }
   }
 

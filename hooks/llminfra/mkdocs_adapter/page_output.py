@@ -10,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+from llminfra.mkdocs_adapter.search_keys import add_substring_keys
+
 # A page's table of contents is written twice (sidebar and, for small screens,
 # inside the navigation drawer). Beyond this many links it only lists the top
 # level (the months of a share list); beyond it even there, it is left out.
@@ -83,6 +85,8 @@ def compact_search_index(path: Path) -> tuple[int, int] | None:
         return None
     raw = path.read_bytes()
     data = json.loads(raw)
+    for entry in data.get("docs") or []:  # Chinese terms found as substrings (search_keys)
+        add_substring_keys(entry)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     encoded = text.encode("utf-8")
     path.write_bytes(encoded)
