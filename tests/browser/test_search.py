@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from search_queries import query_set, searchable_text
 
 from browser.conftest import new_reader
 from browser.reader import SEARCH_INPUT, SEARCH_NO_RESULTS
 from llminfra.domain.model import Entry
 from llminfra.domain.urls import page_url
-from search_queries import query_set, searchable_text
 
 pytestmark = pytest.mark.browser
 
