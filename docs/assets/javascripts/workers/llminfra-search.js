@@ -60,15 +60,15 @@
     // A quoted part: every word in it required, as Material does; its Chinese words are handled below.
     var text = query.replace(/"([^"]*)"/g, function (whole, inner) {
       return " " + inner.trim().split(/\s+/).filter(Boolean).map(function (word) {
-        return /^[+-]/.test(word) ? word : "+" + word;
+        return /^[+-]/.test(word) ? word : required(word);
       }).join(" ") + " ";
     });
-    text = text.replace(/(^|\s)([+-]?)((?:title|text|tags):)?(\S*)/g, function (whole, space, operator, field, word) {
+    text = text.replace(/(^|\s)([+-]?)((?:title|text|tags):)?(\S+)/g, function (whole, space, operator, field, word) {
       if (!HAN.test(word)) return whole;
       field = field || "";
       var terms = [];
       (word.match(HAN_OR_OTHER) || []).forEach(function (piece) {
-        if (!HAN.test(piece)) terms.push(operator + field + piece);  // as Material would take it
+        if (!HAN.test(piece)) terms.push(operator === "+" ? "+" + field + required(piece).slice(1) : operator + field + piece);
         // Excluding every entry with one of its characters would exclude far too much: the results are
         // filtered on the whole run instead (rankExactFirst).
         else if (operator !== "-") terms.push("+" + field + piece);
@@ -79,6 +79,15 @@
       return space + terms.join(" ");
     });
     return {query: text, phrases: phrases, excluded: excluded};
+  }
+
+  /**
+   * `word` as a required term. A Latin word keeps a trailing wildcard: the query side of Material's Chinese
+   * setup stems English words ("cache" -> "cach") while the index side does not, so an exact required
+   * English term matches nothing (Material's own `"KV cache"` finds nothing) and a prefix does.
+   */
+  function required(word) {
+    return "+" + word + (/[A-Za-z0-9]$/.test(word) ? "*" : "");
   }
 
   // -- the results -------------------------------------------------------------------------------
@@ -172,7 +181,4 @@
   importScripts(material);
   // Material's Search constructor (on SETUP, after this script) takes the segmenter from here.
   self.lunr.TinySegmenter = UnigramSegmenter;
-
-  // For the tests, which run these functions in Node (tests/test_search_worker_script.py).
-  self.llminfraSearch = {rewriteQuery: rewriteQuery, rankExactFirst: rankExactFirst, UnigramSegmenter: UnigramSegmenter};
 })();
