@@ -32,7 +32,8 @@ WORKER_TIMING = """
     const worker = new Native(url, options);
     const post = worker.postMessage.bind(worker);
     worker.postMessage = (message, ...rest) => {
-      if (message && message.type === 2) window.__searchTimes.queries.push({query: message.data, sent: performance.now()});
+      if (message && message.type === 2)
+        window.__searchTimes.queries.push({query: message.data, sent: performance.now()});
       return post(message, ...rest);
     };
     worker.addEventListener("message", ({data}) => {
@@ -61,7 +62,8 @@ def main() -> int:
         box = page.locator("input.md-search__input")
         box.click()
         page.wait_for_function("() => window.__searchTimes.ready !== null", timeout=120_000)
-        print(f"index ready {page.evaluate('window.__searchTimes.ready') / 1000:.2f} s after the page started the worker")
+        ready = page.evaluate("window.__searchTimes.ready") / 1000
+        print(f"index ready {ready:.2f} s after the page started the worker")
         for query in args.queries:
             box.fill("")
             count = page.evaluate("window.__searchTimes.queries.length")
@@ -72,7 +74,8 @@ def main() -> int:
             page.wait_for_function("() => document.querySelector('.md-search-result__list').children.length > 0"
                                    " || /没有找到/.test(document.querySelector('.md-search-result__meta').textContent)")
             shown = time.perf_counter() - started
-            answers = [q for q in page.evaluate("window.__searchTimes.queries")[count:] if q.get("answered") is not None]
+            answers = [q for q in page.evaluate("window.__searchTimes.queries")[count:]
+                       if q.get("answered") is not None]
             worker = max(q["answered"] for q in answers)
             groups = answers[-1]["groups"]
             print(f"{query!r:>14}: worker {worker:6.0f} ms, shown after {shown * 1000:6.0f} ms, {groups} result groups")

@@ -35,7 +35,8 @@ DOCS = [
 
 
 def site_search_config() -> dict:
-    search = next(p["search"] for p in load_config(ROOT / "mkdocs.yml")["plugins"] if isinstance(p, dict) and "search" in p)
+    plugins = load_config(ROOT / "mkdocs.yml")["plugins"]
+    search = next(p["search"] for p in plugins if isinstance(p, dict) and "search" in p)
     return {"lang": ["zh"], "separator": search["separator"], "pipeline": ["stemmer"],
             "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}
 
