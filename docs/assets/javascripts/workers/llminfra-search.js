@@ -1,10 +1,12 @@
 /*
  * Chinese search on Material's own search worker (lunr), with no extra index data.
  *
- * Material's worker indexes each run of Chinese as the words jieba found in it at build time, and
- * segments a Chinese query greedily against the index's words, never testing a slice that includes
- * the query's last character: a term that jieba split differently in the text (零气泡 in
- * "的|零|气泡|流水") becomes a different, shorter query and its entry is lost among the rest.
+ * On its own, Material's worker indexes Chinese as whatever words the build put in the index (jieba's,
+ * separated by U+200B) and segments a Chinese query greedily against the index's words, never testing
+ * a slice that includes the query's last character: a term that was split differently in the text
+ * (零气泡 in "的|零|气泡|流水") becomes a different, shorter query and its entry is lost among the rest.
+ * Material's source names a custom worker given in its configuration as the way to change search
+ * (setupSearchWorker); this is one, which keeps Material's worker, index format and result list.
  *
  * This script is the worker the page starts instead (overrides/main.html points the theme's
  * `search` setting here and passes Material's worker file as `?material=`). It loads Material's
@@ -68,7 +70,9 @@
       field = field || "";
       var terms = [];
       (word.match(HAN_OR_OTHER) || []).forEach(function (piece) {
-        if (!HAN.test(piece)) terms.push(operator === "+" ? "+" + field + required(piece).slice(1) : operator + field + piece);
+        if (!HAN.test(piece)) {
+          terms.push(operator === "+" ? "+" + field + required(piece).slice(1) : operator + field + piece);
+        }
         // Excluding every entry with one of its characters would exclude far too much: the results are
         // filtered on the whole run instead (rankExactFirst).
         else if (operator !== "-") terms.push("+" + field + piece);
@@ -178,7 +182,10 @@
     return postToPage.apply(self, arguments);
   };
 
-  importScripts(material);
-  // Material's Search constructor (on SETUP, after this script) takes the segmenter from here.
-  self.lunr.TinySegmenter = UnigramSegmenter;
+  // Material's Search constructor (on SETUP, after this script) takes the segmenter from `lunr`, which
+  // Material's worker puts on `self`. (Under the iframe shim Material uses for file:// pages,
+  // importScripts returns a promise.)
+  var loaded = importScripts(material);
+  var install = function () { self.lunr.TinySegmenter = UnigramSegmenter; };
+  if (loaded && typeof loaded.then === "function") loaded.then(install); else install();
 })();
