@@ -29,7 +29,7 @@ from llminfra.sources.loading import build_catalog
 
 SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
 CHINESE_TAG = "向量检索实践"
-ALTERNATE = re.compile(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">')
+ALTERNATE = re.compile(r'<link rel="alternate feed" type="([^"]+)" title="([^"]*)" href="([^"]+)">')
 
 
 @pytest.fixture(scope="module")

@@ -64,10 +64,12 @@ def test_zensical_pages_come_through_our_templates(zensical_site):
         assert f'href="{path}"' in head or f'href="./{path}"' in head, path
     assert '<meta property="og:site_name"' in head
     # ... and the feeds are there: the export writes them as files, since no hook runs after the build.
-    for href in re.findall(r'<link rel="alternate" [^>]*href="([^"]+)"', head):
+    feed_links = re.findall(r'<link rel="alternate feed" [^>]*href="([^"]+)"', head)
+    assert len(feed_links) == 4
+    for href in feed_links:
         assert (site / href).is_file(), href
     tag_page = next(p for p in (site / "tags").glob("*/index.html"))
-    assert re.search(r'<link rel="alternate" type="application/rss\+xml" title="[^"]+ · RSS" '
+    assert re.search(r'<link rel="alternate feed" type="application/rss\+xml" title="[^"]+ · RSS" '
                      r'href="\.\./\.\./feeds/tags/[^"]+\.xml">', tag_page.read_text(encoding="utf-8"))
     # Tag chips and players are in the exported pages' bodies.
     share = (site / "share/index.html").read_text(encoding="utf-8")

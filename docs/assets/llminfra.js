@@ -89,25 +89,4 @@
     document.body.removeAttribute("data-md-scrolllock");
     document.body.style.top = "";
   }, true);
-
-  // The search index separates Chinese words with U+200B (zero-width space)
-  // so they can be found inside sentences; result titles and teasers must
-  // not carry them into what the reader sees, copies or hears read aloud.
-  var ZERO_WIDTH = /\u200b/g;
-
-  function dropZeroWidth(root) {
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeValue.indexOf("\u200b") >= 0) node.nodeValue = node.nodeValue.replace(ZERO_WIDTH, "");
-    }
-  }
-
-  new MutationObserver(function (mutations) {
-    mutations.forEach(function (mutation) {
-      if (!(mutation.target instanceof Element) || !mutation.target.closest(".md-search-result")) return;
-      mutation.addedNodes.forEach(function (node) {
-        if (node.nodeType === Node.ELEMENT_NODE) dropZeroWidth(node);
-      });
-    });
-  }).observe(document.body, { childList: true, subtree: true });
 })();

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from search_queries import query_set, searchable_text
 
 from browser.conftest import new_reader
 from browser.reader import SEARCH_INPUT, SEARCH_NO_RESULTS
@@ -115,3 +116,31 @@ def test_home_page_tells_readers_the_search_shortcut(reader):
     reader.open("")
     hint = reader.page.locator(".llm-hint")
     assert "/" in hint.inner_text() and "搜索" in hint.inner_text()
+
+
+# -- every Chinese term findable ----------------------------------------------------------------
+
+
+def test_every_chinese_term_of_the_query_set_finds_its_entry_exact_matches_first(searching_reader, catalog):
+    """The query set (tests/search_queries.py): taxonomy terms and compounds jieba splits in running text,
+    from all three sources. 100% must find their entry, and no result that holds only part of the term
+    may rank above one that holds all of it."""
+    queries = query_set(catalog)
+    assert len(queries) >= 50
+    assert {entry_kind for entry_kind in (str(q.entry.kind.value) for q in queries)} == {"share", "series", "note"}
+    assert sum(q.kind == "compound" for q in queries) >= 20
+    text_of = {entry.anchor: searchable_text(entry) for entry in catalog.entries}
+    reader = searching_reader
+    misses, misranked = [], []
+    for query in queries:
+        hits = reader.search(query.term)
+        anchors = [hit.anchor for hit in hits if hit.anchor in text_of]
+        if query.entry.anchor not in anchors:
+            misses.append(f"{query.term} ({query.kind}) -> {query.entry.title!r}; got {[h.title for h in hits][:5]}")
+        holds = [query.term in text_of[anchor] for anchor in anchors]
+        if True in holds and False in holds[:len(holds) - holds[::-1].index(True)]:
+            misranked.append(f"{query.term}: {list(zip(anchors, holds))}")
+    found = len(queries) - len(misses)
+    print(f"query set: {found}/{len(queries)} found")
+    assert not misses, f"{found}/{len(queries)} found; missed:\n" + "\n".join(misses)
+    assert not misranked, "partial matches ranked above exact ones:\n" + "\n".join(misranked)

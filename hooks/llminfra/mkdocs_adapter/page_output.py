@@ -16,6 +16,7 @@ from pathlib import Path
 TOC_MAX_LINKS = 30
 
 _ID = re.compile(r'\sid="([^"]+)"')
+ZERO_WIDTH_SPACE = "\u200b"
 
 # Whitespace the theme's templates indent with: a line break and what follows it.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+")
@@ -75,16 +76,25 @@ def compact_html(html: str) -> str:
 
 
 def compact_search_index(path: Path) -> tuple[int, int] | None:
-    """Rewrite the search index with UTF-8 characters instead of ``\\uXXXX`` escapes.
+    """Rewrite the search index smaller: UTF-8 characters instead of ``\\uXXXX`` escapes, no U+200B.
 
-    The data is unchanged (the same JSON values); Chinese text takes 3 bytes
-    a character instead of 6. Returns (bytes before, bytes after), or None
-    when there is no index.
+    Chinese text takes 3 bytes a character instead of 6. The U+200B that
+    Material puts around each word jieba finds are dropped: the search worker
+    (docs/assets/javascripts/workers/llminfra-search.js) makes each Chinese
+    character a token of its own, so the words' boundaries are never used.
+    Returns (bytes before, bytes after), or None when there is no index.
     """
     if not path.is_file():
         return None
     raw = path.read_bytes()
     data = json.loads(raw)
+    for entry in data.get("docs") or []:
+        for field in ("title", "text"):
+            if isinstance(entry.get(field), str):
+                entry[field] = entry[field].replace(ZERO_WIDTH_SPACE, "")
+        if isinstance(entry.get("tags"), list):
+            entry["tags"] = [tag.replace(ZERO_WIDTH_SPACE, "") if isinstance(tag, str) else tag
+                             for tag in entry["tags"]]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     encoded = text.encode("utf-8")
     path.write_bytes(encoded)
