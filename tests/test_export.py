@@ -166,4 +166,11 @@ def test_search_index_rewrite_keeps_material_s_index_data(exported, tmp_path):
     copy.write_bytes(material)
     before, after = compact_search_index(copy)
     assert before == len(material) and after < 0.8 * before
-    assert json.loads(copy.read_bytes()) == json.loads(material)
+    # The same data, less the word boundaries jieba put in (the search worker indexes single characters).
+    expected = json.loads(material)
+    for doc in expected["docs"]:
+        for key in ("title", "text"):
+            doc[key] = doc[key].replace("\u200b", "")
+        if "tags" in doc:
+            doc["tags"] = [tag.replace("\u200b", "") for tag in doc["tags"]]
+    assert json.loads(copy.read_bytes()) == expected

@@ -26,9 +26,7 @@ and must have exactly one more entry and no new problems.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from pathlib import Path
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.links import canonical_url, is_safe_outbound
 from llminfra.domain.model import Entry, PartialDate
+from llminfra.sources.atomic_files import write_bytes_atomically
 from llminfra.sources.audio_tags import AudioBlockError, check_source_url
 from llminfra.sources.markdown_lines import HEADING
 from llminfra.sources.sharelist import ShareListParser
@@ -121,18 +120,7 @@ def add_entry(raw: str, path: str, page: str, entry: NewShareEntry) -> AddResult
 
 def write_text(path: Path, text: str) -> None:
     """Replace ``path`` atomically, keeping its permissions; bytes are UTF-8 as read."""
-    data = text.encode("utf-8")
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_bytes_atomically(path, text.encode("utf-8"))
 
 
 # -- planning -------------------------------------------------------------

@@ -18,6 +18,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.upstream import EntrySummary, UpstreamChange, UpstreamProvenance, diff_entries
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
+from llminfra.sources.atomic_files import write_bytes_atomically
 from llminfra.sources.remote_audio import measure_remote_audio
 from llminfra.sources.sharelist import ShareListParser
 from llminfra.sources.upstream import (
@@ -25,7 +26,6 @@ from llminfra.sources.upstream import (
     UpstreamError,
     fetch,
     provenance_yaml,
-    write_bytes_atomically,
 )
 
 EXIT_FETCH_FAILED = 1

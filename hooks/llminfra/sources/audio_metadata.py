@@ -15,14 +15,13 @@ only changes when a clip does.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
 from llminfra.domain.problems import SourceProblem
+from llminfra.sources.atomic_files import write_bytes_atomically
 
 AUDIO_DATA = "data/audio.yml"  # relative to the project root
 HEADER = (
@@ -120,12 +119,4 @@ def dump_audio_records(records: dict[str, AudioRecord]) -> str:
 
 def write_audio_records(path: Path, records: dict[str, AudioRecord]) -> None:
     """Replace ``path`` atomically: an interrupted run leaves the old file whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audio-", suffix=".yml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(dump_audio_records(records))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, dump_audio_records(records).encode("utf-8"))

@@ -5,8 +5,6 @@ Only the ``sync`` command calls the fetch; the build never touches the network.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -85,22 +83,6 @@ def _read_local(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise UpstreamError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` exactly; a failure leaves the old file as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def read_provenance(root: Path, problems: list[SourceProblem] | None = None) -> UpstreamProvenance | None:
