@@ -289,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     kinds = [kind.strip() for kind in args.pages.split(",") if kind.strip()]
     if args.runs < 1 or not kinds:
         parser.error("--runs must be ≥ 1 and --pages name at least one page")
+    unknown = [kind for kind in kinds if kind not in PAGE_KINDS]
+    if unknown:
+        parser.error(f"--pages: unknown {', '.join(unknown)} (known: {', '.join(PAGE_KINDS)})")
 
     with contextlib.ExitStack() as stack:
         work = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="llminfra-lighthouse-")))
