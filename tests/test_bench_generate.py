@@ -84,7 +84,7 @@ def test_series_and_notes_carry_explicit_tags_from_the_extended_taxonomy(smoke):
 def test_the_project_is_a_copy_of_the_site_with_generated_docs(smoke):
     project, _, _ = smoke
     for name in ("mkdocs.yml", "hooks/site_hooks.py", "overrides/main.html", "docs/index.md", "docs/.pages",
-                 "docs/assets/llminfra.css"):
+                 "docs/assets/llminfra.js"):
         assert (project / name).is_file(), name
     assert not (project / "docs/share/index.md").read_text(encoding="utf-8").count("## [")  # a landing page
     assert (project / "docs/notes").is_dir() and (project / "docs/series/index.md").is_file()

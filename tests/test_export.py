@@ -61,7 +61,7 @@ def test_export_holds_generated_rendered_and_copied_files(exported):
     assert "tags/index.md" in report.generated and "archive/index.md" in report.generated
     assert any(page.startswith("tags/vllm/") for page in report.generated)
     assert {"index.md", "share/index.md", "series/index.md"} <= set(report.rendered)
-    assert ".pages" in report.copied and "assets/llminfra.css" in report.copied
+    assert ".pages" in report.copied and "assets/llminfra.js" in report.copied
     share = (docs / "share/index.md").read_text(encoding="utf-8")
     assert 'class="llm-entry-meta"' in share  # the rendered body, not the upstream text
     series = (docs / "series/index.md").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -29,3 +31,48 @@ def test_our_scripts_never_block_the_first_paint(reader, path):
     blocking = reader.page.evaluate("""() => [...document.querySelectorAll('script[src*="llminfra"]')]
         .filter(script => !script.defer && !script.async).map(script => script.src)""")
     assert not blocking, blocking
+
+
+@pytest.mark.parametrize("path", READER_PAGES, ids=[path or "home" for path in READER_PAGES])
+def test_no_stylesheet_of_ours_blocks_the_first_paint(reader, path):
+    """Only the theme's stylesheets are linked; ours are inline in <head>, and in effect."""
+    reader.open(path)
+    linked = reader.page.evaluate("""() => [...document.styleSheets].filter(sheet => sheet.href)
+        .map(sheet => new URL(sheet.href).pathname)""")
+    assert linked and all("/assets/stylesheets/" in href for href in linked), linked
+    # Our reading measure (line-height 1.85 on .md-typeset) applies without any stylesheet of ours.
+    ratio = reader.page.evaluate("""() => { const style = getComputedStyle(document.querySelector('.md-typeset'));
+        return parseFloat(style.lineHeight) / parseFloat(style.fontSize); }""")
+    assert ratio == pytest.approx(1.85, abs=0.01)
+
+
+@pytest.mark.parametrize("path", READER_PAGES, ids=[path or "home" for path in READER_PAGES])
+def test_nothing_shifts_while_the_page_loads(phone_reader, path):
+    """Cumulative layout shift 0 on a phone: nothing our scripts reveal after the first paint moves the page."""
+    reader = phone_reader
+
+    def arrive_late(route):
+        # As on a slow connection: our deferred scripts run well after the first paint.
+        time.sleep(0.6)
+        route.continue_()
+
+    reader.page.route("**/assets/llminfra*.js", arrive_late)
+    reader.open(path)
+    reader.page.wait_for_load_state("networkidle")
+    shifts = reader.page.evaluate("""() => new Promise(resolve => {
+        new PerformanceObserver(list => resolve(list.getEntries().filter(e => !e.hadRecentInput)
+            .map(e => ({value: e.value, nodes: e.sources.map(s => s.node && s.node.nodeName)}))))
+            .observe({type: 'layout-shift', buffered: true});
+        setTimeout(() => resolve([]), 1000);
+    })""")
+    assert sum(shift["value"] for shift in shifts) == 0, shifts
+
+
+def test_the_speed_control_is_shown_from_the_first_paint_and_hidden_without_scripts(open_reader):
+    with_scripts = open_reader()
+    with_scripts.open("listen/")
+    assert with_scripts.page.locator("[data-llm-speed-control]").is_visible()
+    without_scripts = open_reader(java_script_enabled=False)
+    without_scripts.open("listen/")
+    assert without_scripts.page.locator(".llm-playlist").is_visible()  # the page itself is there
+    assert not without_scripts.page.locator("[data-llm-speed-control]").is_visible()  # a control that does nothing
