@@ -64,7 +64,7 @@ def query_set(catalog: Catalog) -> list[Query]:
     def holders(term: str) -> list[Entry]:
         return [entry for entry, text in texts if term in text]
 
-    words = [w for w in catalog.taxonomy.segmenter_words() if len(w) >= 2 and HAN_RUN.fullmatch(w)]
+    words = [w for w in catalog.taxonomy.chinese_terms() if len(w) >= 2 and HAN_RUN.fullmatch(w)]
     chosen: dict[str, Query] = {}
     for term in KNOWN_MISSES:
         if found := holders(term):

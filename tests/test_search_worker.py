@@ -47,7 +47,6 @@ def worker_index():
 def test_entries_come_in_material_s_page_order_whenever_pages_were_submitted(worker_index):
     early, later = page("b/", "先提交的页面"), page("a/", "张量并行推理")
     excluded = page("x/", "不索引", search={"exclude": True})
-    worker_index.add_words(["张量并行"])
     worker_index.submit(early, early.content)
     worker_index.submit(excluded, excluded.content)
     for each in (later, early, excluded):  # the order in which Material asks
@@ -55,7 +54,7 @@ def test_entries_come_in_material_s_page_order_whenever_pages_were_submitted(wor
     data = json.loads(worker_index.generate_search_index(None))
     # Material gives each page a section for what precedes its first heading.
     assert [doc["location"] for doc in data["docs"]] == ["a/", "a/#h", "b/", "b/#h"]
-    assert data["docs"][1]["text"] == "<p>\u200b张量并行\u200b推理\u200b</p>"  # segmented with the taught word
+    assert data["docs"][1]["text"].replace("\u200b", "") == "<p>张量并行推理</p>"  # (jieba's marks, if installed)
     assert data["config"]["lang"] == ["zh"]
 
 

@@ -284,9 +284,3 @@ def test_archive_years_name_their_neighbours_and_months_in_chinese(built_site):
     assert '<h2 id="m-2026-04">2026 年 4 月 <span class="llm-count">' in html
     index = built_site.page("archive/")
     assert '<a href="2025/#m-2025-11">2025 年 11 月</a>' in index and '<a href="2025/">2025 年</a>' in index
-
-
-def test_search_segmenter_keeps_short_words_findable_inside_longer_ones(catalog):
-    words = catalog.taxonomy.segmenter_words()
-    assert "昇腾" in words and "并行" in words
-    assert not [w for w in words if any(o != w and len(o) >= 2 and o in w for o in words)]

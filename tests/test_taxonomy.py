@@ -77,8 +77,8 @@ def test_a_spelling_claimed_by_two_tags_is_reported():
     assert broken.problems[0].line == 7 and "already a spelling of 'a'" in broken.problems[0].message
 
 
-def test_segmenter_words_include_chinese_keywords_and_search_terms():
-    words = small().segmenter_words()
+def test_chinese_terms_include_chinese_keywords_and_search_terms():
+    words = small().chinese_terms()
     assert "投机解码" in words and "PD分离" in words and "KV缓存" in words
     assert "vLLM" not in words
 

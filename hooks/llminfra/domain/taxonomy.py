@@ -136,21 +136,18 @@ class Taxonomy:
 
     # -- search -----------------------------------------------------------
 
-    def segmenter_words(self) -> list[str]:
-        """Chinese words the search segmenter should keep whole.
+    def chinese_terms(self) -> list[str]:
+        """The site's Chinese domain terms: tag names, aliases and keywords in Chinese, and ``search_terms``.
 
-        A word made longer by another listed word (张量并行 ⊃ 并行, 国产昇腾 ⊃
-        昇腾) is left out: jieba would index it as one token, and a search for
-        the shorter word would no longer find it. Searching the long word
-        still works, because Material splits queries along the indexed tokens.
+        Search must find each of them inside running text (the browser suite's query set,
+        ``tests/search_queries.py``, starts from this list).
         """
-        words = {w for w in self.search_terms if CJK.search(w)}
+        words = {w.strip() for w in self.search_terms if CJK.search(w)}
         for info in self.tags.values():
             for word in [info.name, *info.aliases, *info.keywords]:
                 if CJK.search(word) and not SEPARATORS.search(word.strip()):
                     words.add(word.strip())
-        return sorted(w for w in words if not any(o != w and len(o) >= 2 and o in w for o in words))
-
+        return sorted(words)
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)

@@ -32,7 +32,7 @@ from llminfra.mkdocs_adapter.page_output import (
     limit_toc,
     release_markdown,
 )
-from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, teach_jieba, worker_index_wanted
+from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, worker_index_wanted
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, site_settings
 from llminfra.publish.feeds import FeedOptions, write_feeds
@@ -88,7 +88,6 @@ def files(files, *, config):
     state.catalog = catalog
     state.timings.update(catalog.timings)
     _report_problems(catalog, strict=bool(config.strict))
-    _teach_segmenter(catalog, state.search_index)
     started = time.perf_counter()
     state.plan = plan_site(catalog, state.layout)
     state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
@@ -248,15 +247,6 @@ def _index_in_worker(config) -> WorkerSearchIndex | None:
         return None
     plugin.search_index = WorkerSearchIndex(**plugin.config)
     return plugin.search_index
-
-
-def _teach_segmenter(catalog: Catalog, search_index: WorkerSearchIndex | None) -> None:
-    """Keep domain words whole in Material's jieba-based search index."""
-    words = catalog.taxonomy.segmenter_words()
-    if search_index is not None:  # jieba then runs in the worker only
-        search_index.add_words(words)
-    elif not teach_jieba(words):  # Material then indexes Chinese unsegmented; the tests catch that.
-        log.warning("jieba is not installed: Chinese search will not find words inside sentences")
 
 
 def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> None:

@@ -1,9 +1,10 @@
 """Material's search index, built on the machine's second core.
 
 Material's search plugin indexes each page while MkDocs writes it: it parses
-the page's HTML into sections and segments the Chinese text with jieba. At
-10,000 entries that is about a third of the build, all of it on the one core
-MkDocs uses. ``WorkerSearchIndex`` takes the plugin's place (same class,
+the page's HTML into sections (and, where jieba happens to be installed, segments
+Chinese text, which ``page_output.compact_search_index`` undoes: the browser
+indexes one token per Chinese character). At 10,000 entries that is a large
+share of the build, all of it on the one core MkDocs uses. ``WorkerSearchIndex`` takes the plugin's place (same class,
 same JSON) and hands each page to a worker process instead, which runs
 Material's own indexing code on it:
 
@@ -95,10 +96,6 @@ class WorkerSearchIndex(SearchIndex):
         self._order: list[str] = []  # page URLs, in the order Material indexes pages
         self.report: WorkerReport | None = None
 
-    def add_words(self, words: list[str]) -> None:
-        """Words jieba must keep whole (the site's tags and terms), before any page."""
-        self._pages.put(("words", words))
-
     def submit(self, page, content: str) -> None:
         """Index ``page`` now, with its final HTML ``content``."""
         self._submitted.add(page.url)
@@ -147,15 +144,12 @@ def index_pages(pages, reports) -> None:
     count, busy = 0, 0.0
     try:
         while (message := pages.get()) is not _STOP:
-            kind, payload = message
+            _, payload = message
             started = time.perf_counter()
-            if kind == "words":
-                teach_jieba(payload)
-            else:
-                before = len(index.entries)
-                index.add_entry_from_context(payload)
-                entries_by_url.setdefault(payload.url, []).extend(index.entries[before:])
-                count += 1
+            before = len(index.entries)
+            index.add_entry_from_context(payload)
+            entries_by_url.setdefault(payload.url, []).extend(index.entries[before:])
+            count += 1
             busy += time.perf_counter() - started
         error = None
     except Exception:  # reported to the build, which fails with it
@@ -163,15 +157,4 @@ def index_pages(pages, reports) -> None:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reports.send(WorkerReport(entries_by_url, count, busy, peak_rss_mb, error))
     reports.close()
-
-
-def teach_jieba(words: list[str]) -> bool:
-    """Words jieba keeps whole, in this process; False if jieba is not installed."""
-    try:
-        import jieba
-    except ImportError:  # Material then indexes Chinese unsegmented, in the worker as in MkDocs
-        return False
-    for word in words:
-        jieba.add_word(word)
-    return True
 
