@@ -193,8 +193,8 @@ def test_the_related_line_renders_under_the_entry_with_links_to_their_places(pro
     lines = re.findall(r'<p class="llm-entry-meta__related">.*?</p>', series)
     assert len(lines) == 2  # 丙 shares no tag: no line
     assert lines[0] == ('<p class="llm-entry-meta__related"><span class="llm-related__label">相关阅读：</span>'
-                        f'<a href="../notes/2026-04-05-note/#{note.anchor}">{note.title}</a> · '
-                        f'<a href="#{catalog.entries[1].anchor}">乙：推理引擎全景</a></p>')
+                        f'<a href="../notes/2026-04-05-note/#{note.anchor}" title="{note.title}">{note.title}</a> · '
+                        f'<a href="#{catalog.entries[1].anchor}" title="乙：推理引擎全景">乙：推理引擎全景</a></p>')
 
 
 def test_entry_links_are_cached_per_page_and_written_as_relative_url_writes_them(project):
