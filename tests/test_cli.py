@@ -20,6 +20,8 @@ from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
 from llminfra.domain.problems import SourceProblem
+from llminfra.domain.site_options import option_notices
+from llminfra.mkdocs_adapter.site_config import load_project_config
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.sharelist import ShareListParser
 
@@ -78,7 +80,10 @@ def test_check_passes_on_the_real_sources_and_prints_every_catalog_problem(capsy
     for problem in catalog.problems:  # diagnostics on stderr, the summary (the result) on stdout
         assert f"{problem.path}:{problem.line}: notice: {problem.message}" in err
     assert len(out.splitlines()) == 1
-    assert re.search(rf"0 error\(s\), {len(catalog.problems)} notice\(s\); {len(catalog.entries)} entries", out)
+    # ... plus the notices about mkdocs.yml's options (llminfra.domain.site_options.option_notices).
+    options = option_notices(load_project_config(ROOT / "mkdocs.yml")[1])
+    notices = len(catalog.problems) + len(options)
+    assert re.search(rf"0 error\(s\), {notices} notice\(s\); {len(catalog.entries)} entries", out)
 
 
 def test_check_fails_with_the_same_messages_as_the_strict_build(tmp_path, capsys):
@@ -391,7 +396,7 @@ def test_tags_json_matches_the_catalog_of_the_real_site(capsys):
 
 # -- conventions shared by every command ----------------------------------------
 
-COMMAND_NAMES = ("check", "add", "tags", "export")
+COMMAND_NAMES = ("check", "add", "tags", "export", "audio", "sync")
 
 
 def run_program(*argv: str, program: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
 from llminfra.sources.remote_audio import (
@@ -22,15 +23,19 @@ from llminfra.sources.remote_audio import (
     measure_remote_audio,
 )
 
-EXIT_FAILED = 1
-EXIT_NO_PROJECT = 2
+EXIT_FAILED = EXIT_PROBLEMS
+EXIT_NO_PROJECT = EXIT_USAGE
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "audio", help=f"measure remote audio clips into {AUDIO_DATA} (network)",
+    parser = command_parser(
+        subparsers, "audio", help=f"measure remote audio clips into {AUDIO_DATA} (network)",
         description=f"Download every remote audio clip not yet in {AUDIO_DATA}, measure its size, duration and "
-                    "type with mutagen and record them with its ETag, Last-Modified and SHA-256.")
+                    "type with mutagen and record them with its ETag, Last-Modified and SHA-256. Results go to "
+                    "stdout, clips that could not be measured to stderr.",
+        codes=((EXIT_OK, "every clip measured or already known"),
+               (EXIT_FAILED, "some clips could not be measured (each named with file:line on stderr)"),
+               (EXIT_NO_PROJECT, "usage error, no docs/ folder at --root, or a broken mkdocs.yml or data file")))
     parser.add_argument("--refresh", action="store_true",
                         help="also re-check known clips (conditional request, then SHA-256); re-measure changed ones")
     parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,

@@ -14,6 +14,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+from llminfra.commands.conventions import EXIT_OK, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.upstream import EntrySummary, UpstreamChange, UpstreamProvenance, diff_entries
@@ -35,18 +36,22 @@ SHRINK_LIMIT = 0.5
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "sync", help="copy the upstream share list into the mirror (docs/share/index.md)",
+    parser = command_parser(
+        subparsers, "sync", help="copy the upstream share list into the mirror (docs/share/index.md)",
         description="Fetch upstream's README (default: extra.llminfra.upstream.readme_url in mkdocs.yml) and write "
-                    "it to the mirror byte for byte. Prints the entries added, removed and changed, or 'no change'. "
-                    "Exit 0 for both; 1 when the fetch fails; 2 when the file is not a share list.")
+                    "it to the mirror byte for byte, then measure its new remote audio clips. Prints the entries "
+                    "added, removed and changed, or 'no change'; problems go to stderr.",
+        codes=((EXIT_OK, "the mirror is upstream's file (changed or not)"),
+               (EXIT_FETCH_FAILED, "the fetch failed (network error, timeout, HTTP error); the mirror is unchanged"),
+               (EXIT_NOT_A_SHARE_LIST, "usage error, a bad mkdocs.yml, or content that is not a share list "
+                                       "(the mirror is unchanged)")))
     parser.add_argument("--from", dest="location", help="URL (http, https, file) or local path to read instead")
     parser.add_argument("--commit", help="upstream commit the file is from (recorded in data/upstream.yml)")
     parser.add_argument("--committed", help="upstream's date of that commit, ISO 8601")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per attempt (default: 20)")
     parser.add_argument("--attempts", type=int, default=3, help="attempts in all on network errors (default: 3)")
     parser.add_argument("--allow-shrink", action="store_true",
-                        help=f"accept a file with fewer than {SHRINK_LIMIT:.0%} of the mirror's entries")
+                        help=f"accept a file with fewer than {SHRINK_LIMIT:.0%}% of the mirror's entries")
     parser.add_argument("--no-audio", action="store_true",
                         help="do not measure the new remote audio clips (python -m llminfra audio does it later)")
     parser.add_argument("--pr-body", type=Path, help="also write the change as markdown here (pull request body)")

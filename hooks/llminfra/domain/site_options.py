@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from llminfra.domain.problems import SourceProblem
+
 # The site feeds hold the newest `limit` entries; 0 = every entry.
 DEFAULT_FEED_LIMIT = 50
 # A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
@@ -85,6 +87,15 @@ class SiteSettings:
     markdown_extensions: tuple = ()
     mdx_configs: Mapping[str, Any] = field(default_factory=dict)
     options: SiteOptions = field(default_factory=SiteOptions)
+
+
+def option_notices(options: SiteOptions, config_name: str = "mkdocs.yml") -> list[SourceProblem]:
+    """What a reader or a directory will miss with these options, as notices (they never fail a build)."""
+    if options.feeds.owner_email:
+        return []
+    return [SourceProblem(config_name, 0, "extra.llminfra.feeds.owner_email is empty: the podcast has no "
+                          "itunes:owner, which Apple Podcasts requires to list it",
+                          "set it, or PODCAST_OWNER_EMAIL in the deploy workflow's environment", severity="notice")]
 
 
 PAGE_META_UNSAFE = '<>"'

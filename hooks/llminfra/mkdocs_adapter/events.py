@@ -19,7 +19,7 @@ from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import SiteOptions, escaped_page_meta
+from llminfra.domain.site_options import SiteOptions, escaped_page_meta, option_notices
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
@@ -75,6 +75,8 @@ def config(config):
     root = Path(config.config_file_path).resolve().parent
     # A bad option stops here, before any page is built (SiteOptionsError names the key).
     _state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config))
+    for notice in option_notices(_state.options):
+        log.info(f"{notice.path}: {notice.message} ({notice.hint})")
     _guard_links(config)
     config.markdown_extensions.append(TrustedFragmentsExtension(_state.fragments))
     if worker_index_wanted(_command):
