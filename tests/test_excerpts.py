@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from llminfra.sources import markdown_lines
 from llminfra.sources.markdown_lines import plain_excerpt
 from llminfra.sources.sharelist import ShareListParser
 
@@ -43,3 +46,18 @@ def test_parsers_give_entries_rendered_excerpts():
              "`max_tokens` 和 [vLLM (v1)](https://example.org/a_(b)) &amp; **SO_REUSEPORT**\n")
     (entry,) = ShareListParser().parse("docs/share/index.md", "share/index.md", share).entries
     assert entry.excerpt == "max_tokens 和 vLLM (v1) & SO_REUSEPORT"
+
+
+PROSE_PIECES = [*"推理重排序模型ab Zk09\n\t，。（）()%.,-+/?'\"@$^", "\n\n", "  ", "1. ", "- ", "\n- ", "\n    "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PROSE_PIECES), max_size=40).map("".join))
+def test_prose_without_markup_skips_the_converter_and_reads_the_same(text):
+    """The shortcut for plain prose gives what Python-Markdown shows for it."""
+    converter = markdown_lines._excerpt_markdown()
+    converter.reset()
+    reader = markdown_lines._PlainText()
+    reader.feed(converter.convert(text))
+    reader.close()
+    assert markdown_lines.markdown_plain_text(text) == " ".join("".join(reader.parts).split())
