@@ -254,6 +254,10 @@ def test_upstream_relative_audio_plays_from_the_upstream_repository(tmp_path):
     notices = [p for p in catalog.problems if p.path == MIRROR and "upstream repository" in p.message]
     assert len(notices) == 3 and all(p.severity == "notice" for p in notices)
     assert not [p for p in catalog.problems if p.path == MIRROR and p.severity == "error"]
+    # The clip keeps the line of its <audio> block through the resolution: notices about it point there.
+    audio_lines = [number for number, line in enumerate(text.split("\n"), 1) if line.startswith("<audio")]
+    unmeasured = [p.line for p in catalog.problems if p.path == MIRROR and "no measured size" in p.message]
+    assert unmeasured == audio_lines
     errors = [p for p in catalog.errors if p.path == CONTRIBUTED]
     assert len(errors) == 3 and all("does not exist under docs/" in p.message for p in errors)
 

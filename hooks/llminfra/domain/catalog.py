@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.model import AudioClip, Entry, SourceKind, month_label
+from llminfra.domain.model import Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
@@ -175,8 +175,7 @@ def _resolve_mirror_audio(layout: SiteLayout, sources, problems) -> None:
             clip, entry = edit.clip, edit.entry
             if clip is None or entry is None or not clip.is_local or (docs / clip.site_path).is_file():
                 continue
-            resolved = AudioClip(upstream_audio_url(source.mirror_of, clip.src), clip.mime_type,
-                                 clip.length_bytes, clip.duration_seconds)
+            resolved = replace(clip, src=upstream_audio_url(source.mirror_of, clip.src))
             entry.audio = [resolved if a is clip else a for a in entry.audio]
             edit.clip = resolved
             problems.append(SourceProblem(

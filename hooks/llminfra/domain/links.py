@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # WeChat appends share-tracking parameters every time an article is shared;
@@ -37,3 +38,41 @@ def is_safe_outbound(url: str) -> bool:
     """True for absolute http(s) links, the only outbound links we render."""
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc)
+
+
+# RFC 3986: characters that may stand in a URI as they are. Everything else
+# (spaces, CJK, quotes, a "%" not followed by two hex digits) is percent-encoded.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_URI_CHARS = _UNRESERVED | frozenset(":/?#[]@!$&'()*+,;=")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def encode_once(text: str) -> str:
+    """``text`` as a valid URI reference, percent-encoded exactly once.
+
+    Accepts both forms a writer uses: raw (``a b/中文.mp3``) and encoded
+    (``a%20b/%E4%B8%AD%E6%96%87.mp3``), and mixtures. An escape ``%XX`` is
+    kept (hex upper-cased, unreserved characters decoded, as RFC 3986 §6.2.2
+    normalises); every other character outside the URI alphabet is encoded as
+    UTF-8. So ``encode_once(encode_once(x)) == encode_once(x)``, and the raw
+    and encoded spellings of one file give the same string. ``%2B`` stays
+    ``%2B``: a reserved character escaped is not the same URI as the character.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "%":
+            match = _ESCAPE.match(text, i)
+            if match:
+                decoded = chr(int(match.group(1), 16))
+                out.append(decoded if decoded in _UNRESERVED else "%" + match.group(1).upper())
+                i += 3
+                continue
+            out.append("%25")
+        elif char in _URI_CHARS:
+            out.append(char)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
+        i += 1
+    return "".join(out)

@@ -62,7 +62,7 @@ class AudioClip:
     """One ``<audio>`` summary.
 
     ``src`` is http(s) or site-relative, always percent-encoded exactly once
-    (``llminfra.sources.audio_tags.encode_once``): it can go into HTML and
+    (``llminfra.domain.links.encode_once``): it can go into HTML and
     feeds as it is, and it is the key of the remote clips' metadata.
     """
 

@@ -7,14 +7,11 @@ files under ``docs/share/`` that sync never touches.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
 
+from llminfra.domain.links import encode_once
 from llminfra.domain.model import Entry
-
-# A percent sign that does not start an escape ("50%PD") is a literal one and must itself be escaped.
-_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def upstream_audio_url(readme_url: str, src: str) -> str:
@@ -23,8 +20,7 @@ def upstream_audio_url(readme_url: str, src: str) -> str:
     ``202509/x.mp3``, ``/202509/x.mp3`` and ``/assets/202509/x.mp3`` are all relative to the repository root,
     where the README lives, as GitHub resolves them when it renders the README.
     """
-    path = _LONE_PERCENT.sub("%25", src.strip().lstrip("/"))
-    return urljoin(readme_url, quote(path, safe="/%"))
+    return urljoin(readme_url, encode_once(src.strip().lstrip("/")))  # the one URL rule of audio
 
 
 @dataclass(frozen=True)

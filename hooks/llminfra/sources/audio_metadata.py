@@ -4,7 +4,7 @@ Remote clips (upstream hosts them on GitHub) cannot be measured during the
 build, which never touches the network. ``python -m llminfra audio``
 (``llminfra.sources.remote_audio``) downloads each clip once, measures it with
 mutagen and records the result here, keyed by the clip's URL in its
-canonical form (``audio_tags.encode_once``, so the raw and percent-encoded
+canonical form (``llminfra.domain.links.encode_once``, so the raw and percent-encoded
 spellings of one address share a record). The build only reads this file.
 
 Each record keeps what is needed to notice a changed file later

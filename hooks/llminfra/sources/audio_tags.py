@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from llminfra.domain.links import encode_once
 from llminfra.domain.model import AudioClip
 
 AUDIO_ATTRIBUTES = {"controls", "preload", "title", "src", "type", "data-length", "data-duration"}
@@ -90,45 +91,9 @@ class _AudioBlockReader(HTMLParser):
         self.stray.append((f"<![{data[:20]}]>", self.getpos()[0] - 1))
 
 
-# RFC 3986: characters that may stand in a URI as they are. Everything else
-# (spaces, CJK, quotes, a "%" not followed by two hex digits) is percent-encoded.
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_URI_CHARS = _UNRESERVED | frozenset(":/?#[]@!$&'()*+,;=")
-_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 # Browsers drop tabs and newlines anywhere in a URL (WHATWG URL standard); other control characters are errors.
 _URL_WHITESPACE = re.compile(r"[\t\n\r]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def encode_once(text: str) -> str:
-    """``text`` as a valid URI reference, percent-encoded exactly once.
-
-    Accepts both forms a writer uses: raw (``a b/中文.mp3``) and encoded
-    (``a%20b/%E4%B8%AD%E6%96%87.mp3``), and mixtures. An escape ``%XX`` is
-    kept (hex upper-cased, unreserved characters decoded, as RFC 3986 §6.2.2
-    normalises); every other character outside the URI alphabet is encoded as
-    UTF-8. So ``encode_once(encode_once(x)) == encode_once(x)``, and the raw
-    and encoded spellings of one file give the same string. ``%2B`` stays
-    ``%2B``: a reserved character escaped is not the same URI as the character.
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "%":
-            match = _ESCAPE.match(text, i)
-            if match:
-                decoded = chr(int(match.group(1), 16))
-                out.append(decoded if decoded in _UNRESERVED else "%" + match.group(1).upper())
-                i += 3
-                continue
-            out.append("%25")
-        elif char in _URI_CHARS:
-            out.append(char)
-        else:
-            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
-        i += 1
-    return "".join(out)
 
 
 def decode_path(path: str) -> str:
