@@ -16,6 +16,7 @@ from llminfra.domain.site_options import (
     UpstreamSettings,
     escaped_page_meta,
 )
+from llminfra.domain.upstream import upstream_audio_url
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_config
 
 FEEDS_BLOCK = "    feeds:\n      limit: 50\n      tag_limit: 20\n"
@@ -88,14 +89,13 @@ def test_repo_blob_url_is_derived_for_github_only():
     assert SiteOptions(repo_url="").repo_blob_url is None
 
 
-def test_upstream_urls_are_derived_from_the_readme_and_the_repository():
-    upstream = UpstreamSettings()
-    assert upstream.raw_base_url == "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/"
-    assert upstream.blob_base_url == "https://github.com/DongminWu/LLM-Infra-sys/blob/main/"
-    local = UpstreamSettings(readme_url="http://127.0.0.1:8000/mirror/README.md", repository="https://example.org/x",
-                             branch="dev")
-    assert local.raw_base_url == "http://127.0.0.1:8000/mirror/"
-    assert local.blob_base_url is None
+def test_upstream_relative_paths_resolve_against_the_configured_readme():
+    """A clip the upstream README names by a path in its repository plays from beside the README, encoded once."""
+    readme = UpstreamSettings().readme_url
+    assert upstream_audio_url(readme, "202509/x.mp3") == \
+        "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/202509/x.mp3"
+    assert upstream_audio_url("http://127.0.0.1:8000/mirror/README.md", "/assets/中 文.mp3") == \
+        "http://127.0.0.1:8000/mirror/assets/%E4%B8%AD%20%E6%96%87.mp3"
 
 
 def test_page_meta_is_escaped_only_where_the_theme_would_break():

@@ -41,16 +41,6 @@ class UpstreamSettings:
     repository: str = DEFAULT_UPSTREAM_REPOSITORY
     branch: str = DEFAULT_UPSTREAM_BRANCH
 
-    @property
-    def raw_base_url(self) -> str:
-        """Base against which the README's relative links (audio files, images) resolve: its own folder."""
-        return self.readme_url.rsplit("/", 1)[0] + "/"
-
-    @property
-    def blob_base_url(self) -> str | None:
-        """``https://github.com/owner/repo/blob/branch/`` of the upstream repository, for links to its files."""
-        return github_blob_url(self.repository, self.branch)
-
 
 @dataclass(frozen=True)
 class SiteOptions:

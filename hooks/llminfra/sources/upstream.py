@@ -30,13 +30,6 @@ class UpstreamError(RuntimeError):
     """The upstream file could not be fetched, or is not what a share list looks like."""
 
 
-class _IgnoringTagsLoader(yaml.SafeLoader):
-    """mkdocs.yml holds !ENV and python tags; they are irrelevant here, so they read as None."""
-
-
-_IgnoringTagsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 @dataclass(frozen=True)
 class Fetched:
     data: bytes
