@@ -10,7 +10,9 @@ from its own http.server thread on 127.0.0.1, and runs Lighthouse (npm ``lightho
 ``npm install`` from package.json; Debian's Chromium, never a downloaded browser) on each of our pages and on
 the plain home page in turn: ours, plain, ours, plain, … ``--runs`` times. Prints the medians of the
 performance and accessibility scores, FCP, LCP, TBT, CLS and the transferred bytes, our render-blocking
-resources, and per page whether ours scores at least as high as the plain page measured beside it.
+resources, and per page whether ours scores at least as high as the plain page measured beside it. Then
+axe-core (npm ``axe-core``, through Playwright and the same Chromium) checks each of our pages and the plain home
+page at desktop and phone width and prints every violation, of any impact, with the rule that found it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core runs at both widths the reader uses (tests/browser/conftest.py: DESKTOP, PHONE).
+AXE_VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
                 "--disable-component-update --no-first-run")
@@ -238,6 +243,46 @@ def lighthouse_version() -> str:
     return json.loads(package.read_text(encoding="utf-8"))["version"] if package.is_file() else "?"
 
 
+# -- axe-core ---------------------------------------------------------------------------------------
+
+
+def axe_violations(urls: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """``{label: {viewport: ["rule (impact) × nodes", …]}}`` for each URL, once the page has settled."""
+    from playwright.sync_api import sync_playwright  # the test extras: only this step needs it
+
+    axe_source = AXE_SCRIPT.read_text(encoding="utf-8")
+    found: dict[str, dict[str, list[str]]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROME, args=["--no-sandbox"])
+        try:
+            for label, url in urls.items():
+                for viewport, size in AXE_VIEWPORTS.items():
+                    context = browser.new_context(viewport=size, locale="zh-CN", color_scheme="light")
+                    page = context.new_page()
+                    page.goto(url, wait_until="networkidle")
+                    page.add_script_tag(content=axe_source)
+                    violations = page.evaluate(
+                        "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+                    found.setdefault(label, {})[viewport] = [
+                        f"{v['id']} ({v['impact']}) × {len(v['nodes'])}" for v in violations]
+                    context.close()
+        finally:
+            browser.close()
+    return found
+
+
+def print_axe(found: dict[str, dict[str, list[str]]]) -> None:
+    print(f"\naxe-core {axe_version()}: violations of any impact")
+    for label, by_viewport in found.items():
+        for viewport, violations in by_viewport.items():
+            print(f"{label:<28} {viewport:<8} {len(violations):>3}  {', '.join(violations)}")
+
+
+def axe_version() -> str:
+    package = ROOT / "node_modules" / "axe-core" / "package.json"
+    return json.loads(package.read_text(encoding="utf-8"))["version"] if package.is_file() else "?"
+
+
 # -- figures ----------------------------------------------------------------------------------------
 
 METRICS = ("performance", "accessibility", "fcp_ms", "lcp_ms", "tbt_ms", "cls", "transfer_bytes")
@@ -314,19 +359,24 @@ def main(argv: list[str] | None = None) -> int:
                 plain[kind].append(lighthouse(plain_url))
                 print(f"run {number}/{args.runs} {kind:<7} ours {ours[kind][-1].performance:.0f} "
                       f"plain {plain[kind][-1].performance:.0f}", flush=True)
+        axe = axe_violations({**{f"ours  {kind} /{path}": ours_url + path for kind, path in paths.items()},
+                              "plain home": plain_url})
 
     print()
     verdicts = print_table(paths, ours, plain)
+    print_axe(axe)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "lighthouse": lighthouse_version(), "material": material_version(), "runs": args.runs,
-            "gzip": not args.no_gzip, "pages": verdicts,
+            "gzip": not args.no_gzip, "pages": verdicts, "axe": axe,
             "ours_runs": {kind: [asdict(run) for run in runs] for kind, runs in ours.items()},
             "plain_runs": {kind: [asdict(run) for run in runs] for kind, runs in plain.items()},
         }, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"\nwrote {args.json}")
-    return 0 if all(v["ours_at_least_plain"] for v in verdicts.values()) else 1
+    ours_axe_clean = all(not violations for label, by_viewport in axe.items() if label.startswith("ours")
+                         for violations in by_viewport.values())
+    return 0 if ours_axe_clean and all(v["ours_at_least_plain"] for v in verdicts.values()) else 1
 
 
 if __name__ == "__main__":

@@ -21,32 +21,8 @@
     return url.toString();
   }
 
-  // Every entry's actions get a copy-link button, made here because it only
-  // works with scripts. Runs on every page Material's instant navigation shows.
-  function addCopyButtons() {
-    document.querySelectorAll(".llm-entry-meta__actions[data-anchor]").forEach(function (actions) {
-      if (actions.querySelector(".llm-copy-link")) return;
-      var anchor = actions.getAttribute("data-anchor");
-      var heading = document.getElementById(anchor);
-      var title = heading ? heading.textContent.replace(/\u00b6\s*$/, "").trim() : "";
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "llm-copy-link";
-      button.setAttribute("data-anchor", anchor);
-      button.setAttribute("aria-label", "复制链接：" + title);
-      button.textContent = "复制链接";
-      actions.insertBefore(document.createTextNode(" "), actions.firstChild);
-      actions.insertBefore(button, actions.firstChild);
-    });
-  }
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(addCopyButtons);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", addCopyButtons);
-  } else {
-    addCopyButtons();
-  }
-
+  // The copy-link buttons are in the HTML (overrides/llminfra/entry-meta.html); clicks are delegated, so
+  // buttons brought in by Material's instant navigation work too.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".llm-copy-link");
     if (!button) return;

@@ -26,11 +26,28 @@ def test_a_page_load_fetches_at_most_one_sitemap(reader, path):
 
 
 @pytest.mark.parametrize("path", READER_PAGES, ids=[path or "home" for path in READER_PAGES])
-def test_our_scripts_never_block_the_first_paint(reader, path):
+def test_no_script_blocks_the_first_paint(reader, path):
+    """Ours and the theme's bundle are deferred: the first paint waits for no script download."""
     reader.open(path)
-    blocking = reader.page.evaluate("""() => [...document.querySelectorAll('script[src*="llminfra"]')]
-        .filter(script => !script.defer && !script.async).map(script => script.src)""")
+    scripts = reader.page.evaluate("""() => [...document.querySelectorAll('script[src]')]
+        .map(script => ({src: new URL(script.src).pathname, deferred: script.defer || script.async}))""")
+    assert any("/assets/javascripts/bundle." in script["src"] for script in scripts), scripts
+    assert any("/assets/llminfra" in script["src"] for script in scripts), scripts
+    blocking = [script["src"] for script in scripts if not script["deferred"]]
     assert not blocking, blocking
+
+
+def test_the_deferred_theme_still_runs_before_our_scripts(reader):
+    """Deferred scripts run in document order: Material's document$ exists when ours subscribe to it, so the
+    theme's components are mounted (no-js gone, search ready) and our speed control reflects the saved rate."""
+    reader.page.add_init_script("window.localStorage.setItem('llminfra.playbackRate', '1.5')")
+    reader.open("listen/")
+    state = reader.page.evaluate("""() => ({
+        js: document.documentElement.classList.contains('js'),
+        documentObservable: typeof window.document$ !== 'undefined',
+        pressed: [...document.querySelectorAll('[data-llm-speed][aria-pressed="true"]')]
+            .map(button => button.dataset.llmSpeed)})""")
+    assert state == {"js": True, "documentObservable": True, "pressed": ["1.5"]}, state
 
 
 @pytest.mark.parametrize("path", READER_PAGES, ids=[path or "home" for path in READER_PAGES])
@@ -66,6 +83,20 @@ def test_nothing_shifts_while_the_page_loads(phone_reader, path):
         setTimeout(() => resolve([]), 1000);
     })""")
     assert sum(shift["value"] for shift in shifts) == 0, shifts
+
+
+def test_copy_link_buttons_are_shown_from_the_first_paint_and_hidden_without_scripts(open_reader):
+    with_scripts = open_reader()
+    with_scripts.page.route("**/assets/llminfra.js", lambda route: route.abort())  # the script never arrives
+    with_scripts.open("share/")
+    actions = with_scripts.page.locator(".llm-entry-meta__actions")
+    buttons = with_scripts.page.locator(".llm-entry-meta__actions > .llm-copy-link")
+    assert actions.count() > 0 and buttons.count() == actions.count()
+    assert buttons.first.is_visible()
+    without_scripts = open_reader(java_script_enabled=False)
+    without_scripts.open("share/")
+    assert without_scripts.page.locator(".llm-entry-meta__actions").first.is_visible()
+    assert not without_scripts.page.locator(".llm-copy-link").first.is_visible()
 
 
 def test_the_speed_control_is_shown_from_the_first_paint_and_hidden_without_scripts(open_reader):
