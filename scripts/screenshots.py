@@ -36,6 +36,8 @@ PAGES = {
     "share": ("share/", None),
     "share-audio": ("share/", "figure.llm-audio"),
     "note": ("notes/2026-06-22-jay/", None),
+    "listen": ("listen/", None),
+    "subscribe": ("subscribe/", None),
 }
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
