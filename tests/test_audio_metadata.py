@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import threading
@@ -20,14 +21,14 @@ from llminfra.commands.cli import main as cli
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.audio_metadata import AUDIO_DATA, read_audio_records
 from llminfra.sources.loading import build_catalog
-from llminfra.sources.remote_audio import FetchLimits, measure_remote_audio
+from llminfra.sources.remote_audio import AUDIO_LIMITS, measure_remote_audio
 
 FIXTURE_AUDIO = ROOT / "tests/fixtures/audio"
 VOICE_A = FIXTURE_AUDIO / "voice-a.mp3"
 VOICE_B = FIXTURE_AUDIO / "voice-b.mp3"
 # Upstream's own clip, beside the clone in CI (../shared); generated clips cover every case without it.
 UPSTREAM_CLIP = ROOT.parent / "shared/data/upstream/audio/BGERAG.mp3"
-FAST = FetchLimits(timeout=0.5, attempts=3, backoff=0.01, total_seconds=10)
+FAST = dataclasses.replace(AUDIO_LIMITS, timeout=0.5, attempts=3, backoff=0.01, total_seconds=10)
 
 
 class ClipServer:
@@ -193,7 +194,8 @@ def test_refresh_compares_the_hash_when_the_server_sends_no_etag(tmp_path, serve
 def test_a_clip_over_the_size_cap_is_refused_without_retrying(tmp_path, server, session):
     server.files["/big.mp3"] = VOICE_A.read_bytes()
     root = share_project(tmp_path, [f"{server.base}/big.mp3"])
-    report = measure_remote_audio(root, limits=FetchLimits(max_bytes=1000, timeout=2, attempts=3, backoff=0.01),
+    limits = dataclasses.replace(AUDIO_LIMITS, max_bytes=1000, timeout=2, attempts=3, backoff=0.01)
+    report = measure_remote_audio(root, limits=limits,
                                   session=session)
     ((url, where, message),) = report.failed
     assert "over the cap of 1,000" in message and where == "docs/share/contributed.md:10"
@@ -218,9 +220,10 @@ def test_a_server_that_does_not_answer_times_out(tmp_path, server, session):
     server.stall.add("/slow.mp3")
     root = share_project(tmp_path, [f"{server.base}/slow.mp3"])
     started = time.monotonic()
-    report = measure_remote_audio(root, limits=FetchLimits(timeout=0.3, attempts=2, backoff=0.01), session=session)
+    limits = dataclasses.replace(AUDIO_LIMITS, timeout=0.3, attempts=2, backoff=0.01)
+    report = measure_remote_audio(root, limits=limits, session=session)
     ((_, _, message),) = report.failed
-    assert message == "no answer within 0.3 s (after 2 attempts)" and time.monotonic() - started < 3
+    assert message == "timed out: no answer within 0.3 s (after 2 attempts)" and time.monotonic() - started < 3
     assert len(server.gets("/slow.mp3")) == 2
 
 
@@ -242,7 +245,7 @@ def test_upstream_clip_is_measured_as_documented(tmp_path, server, session):
         pytest.skip("../shared/data/upstream/audio/BGERAG.mp3 is not beside this clone")
     server.files["/202509/BGERAG.mp3"] = body
     root = share_project(tmp_path, [f"{server.base}/202509/BGERAG.mp3"])
-    report = measure_remote_audio(root, limits=FetchLimits(timeout=5), session=session)
+    report = measure_remote_audio(root, limits=dataclasses.replace(AUDIO_LIMITS, timeout=5), session=session)
     assert report.ok
     (clip,) = clips(root)
     assert clip.length_bytes == 3_837_393 and clip.mime_type == "audio/mpeg"

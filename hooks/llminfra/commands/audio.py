@@ -9,19 +9,14 @@ can tell a 2-minute summary from a 20-minute one before anyone presses play.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
-from llminfra.sources.remote_audio import (
-    DEFAULT_ATTEMPTS,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_TIMEOUT,
-    FetchLimits,
-    measure_remote_audio,
-)
+from llminfra.sources.remote_audio import AUDIO_LIMITS, measure_remote_audio
 
 EXIT_FAILED = EXIT_PROBLEMS
 EXIT_NO_PROJECT = EXIT_USAGE
@@ -38,11 +33,11 @@ def register(subparsers) -> None:
                (EXIT_NO_PROJECT, "usage error, no docs/ folder at --root, or a broken mkdocs.yml or data file")))
     parser.add_argument("--refresh", action="store_true",
                         help="also re-check known clips (conditional request, then SHA-256); re-measure changed ones")
-    parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024,
+    parser.add_argument("--max-mb", type=float, default=AUDIO_LIMITS.max_bytes / 1024 / 1024,
                         help="refuse a clip larger than this many MB (default: %(default)g)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+    parser.add_argument("--timeout", type=float, default=AUDIO_LIMITS.timeout,
                         help="seconds to wait for a connection or for the next bytes (default: %(default)g)")
-    parser.add_argument("--attempts", type=int, default=DEFAULT_ATTEMPTS,
+    parser.add_argument("--attempts", type=int, default=AUDIO_LIMITS.attempts,
                         help="tries per clip on connection errors, timeouts, 429 and 5xx (default: %(default)d)")
     parser.set_defaults(run=run)
 
@@ -54,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"llminfra audio: no docs/ folder under {root} (run it from the project root or pass --root)",
               file=sys.stderr)
         return EXIT_NO_PROJECT
-    limits = FetchLimits(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
-                         attempts=max(1, args.attempts))
+    limits = dataclasses.replace(AUDIO_LIMITS, max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
+                                 attempts=max(1, args.attempts))
     try:
         options = project_options(root)
         report = measure_remote_audio(root, refresh=args.refresh, limits=limits, upstream=options.upstream)

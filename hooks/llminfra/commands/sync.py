@@ -24,9 +24,11 @@ from llminfra.sources.remote_audio import measure_remote_audio
 from llminfra.sources.sharelist import ShareListParser
 from llminfra.sources.upstream import (
     PROVENANCE_FILE,
+    SYNC_LIMITS,
     UpstreamError,
     fetch,
     provenance_yaml,
+    sync_limits,
 )
 
 EXIT_FETCH_FAILED = 1
@@ -48,8 +50,10 @@ def register(subparsers) -> None:
     parser.add_argument("--from", dest="location", help="URL (http, https, file) or local path to read instead")
     parser.add_argument("--commit", help="upstream commit the file is from (recorded in data/upstream.yml)")
     parser.add_argument("--committed", help="upstream's date of that commit, ISO 8601")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per attempt (default: 20)")
-    parser.add_argument("--attempts", type=int, default=3, help="attempts in all on network errors (default: 3)")
+    parser.add_argument("--timeout", type=float, default=SYNC_LIMITS.timeout,
+                        help="seconds to wait for a connection or for the next bytes (default: %(default)g)")
+    parser.add_argument("--attempts", type=int, default=SYNC_LIMITS.attempts,
+                        help="tries in all on connection errors, timeouts, 429 and 5xx (default: %(default)d)")
     parser.add_argument("--allow-shrink", action="store_true",
                         help=f"accept a file with fewer than {SHRINK_LIMIT:.0%}% of the mirror's entries")
     parser.add_argument("--no-audio", action="store_true",
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     relative = layout.project_path(layout.mirror_page)
     location = args.location or settings.readme_url
     try:
-        fetched = fetch(location, timeout=args.timeout, attempts=max(1, args.attempts))
+        fetched = fetch(location, sync_limits(args.timeout, args.attempts))
     except UpstreamError as exc:
         print(f"llminfra sync: fetch failed: {exc}; {relative} is unchanged", file=sys.stderr)
         return EXIT_FETCH_FAILED

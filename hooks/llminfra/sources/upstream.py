@@ -5,25 +5,32 @@ Only the ``sync`` command calls the fetch; the build never touches the network.
 
 from __future__ import annotations
 
-import time
-import urllib.error
+import dataclasses
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import requests
 import yaml
 
 from llminfra.domain.problems import SourceProblem
-from llminfra.domain.upstream import (
-    UpstreamProvenance,
+from llminfra.domain.upstream import UpstreamProvenance
+from llminfra.sources.http_download import (
+    DownloadError,
+    FetchLimits,
+    read_body,
+    require_success,
+    streamed_get,
+    with_retries,
 )
 
 PROVENANCE_FILE = "data/upstream.yml"
 PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256")
 
 USER_AGENT = "llminfra-sync (+https://github.com/llm-infra-reading)"
-MAX_BYTES = 20 * 1024 * 1024  # far above any share list; stops a runaway response
+# 20 MB is far above any share list and stops a runaway response; 20 s without a byte, 120 s in all.
+SYNC_LIMITS = FetchLimits(max_bytes=20 * 1024 * 1024, timeout=20.0, total_seconds=120.0)
 
 
 class UpstreamError(RuntimeError):
@@ -36,39 +43,39 @@ class Fetched:
     origin: str  # the URL or path it was read from
 
 
-def fetch(location: str, timeout: float = 20.0, attempts: int = 3, backoff: float = 1.0) -> Fetched:
+def fetch(location: str, limits: FetchLimits = SYNC_LIMITS, session: requests.Session | None = None) -> Fetched:
     """The bytes at ``location``: an http(s) or file:// URL, or a local path.
 
-    Network errors and server errors (5xx) are retried ``attempts`` times in all, each bounded by ``timeout``
-    seconds; a client error (4xx) is final. Raises ``UpstreamError`` with the reason.
+    Over http(s), the retry rule and limits of ``http_download`` apply. Raises ``UpstreamError`` with the reason.
     """
     scheme = urlsplit(location).scheme.lower()
     if scheme not in ("http", "https", "file"):
         return Fetched(_read_local(Path(location)), location)
     if scheme == "file":
         return Fetched(_read_local(Path(urllib.request.url2pathname(urlsplit(location).path))), location)
-    last = ""
-    for attempt in range(attempts):
-        if attempt:
-            time.sleep(backoff * 2 ** (attempt - 1))
-        request = urllib.request.Request(location, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
-                data = response.read(MAX_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            last = f"HTTP {exc.code} {exc.reason}"
-            if exc.code < 500:
-                break
-        except TimeoutError:
-            last = f"timed out after {timeout:g} s"
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            last = f"timed out after {timeout:g} s" if isinstance(reason, TimeoutError) else f"network error: {reason}"
-        else:
-            if len(data) > MAX_BYTES:
-                raise UpstreamError(f"{location}: response is larger than {MAX_BYTES} bytes")
-            return Fetched(data, location)
-    raise UpstreamError(f"{location}: {last} (tried {attempt + 1} time(s))")
+    own_session = session is None
+    session = session or requests.Session()
+    session.headers.setdefault("User-Agent", USER_AGENT)
+
+    def attempt() -> bytes:
+        with streamed_get(session, location, limits) as response:
+            require_success(response)
+            body = bytearray()
+            read_body(response, limits, body.extend)
+            return bytes(body)
+
+    try:
+        return Fetched(with_retries(attempt, limits), location)
+    except DownloadError as exc:
+        raise UpstreamError(f"{location}: {exc}") from None
+    finally:
+        if own_session:
+            session.close()
+
+
+def sync_limits(timeout: float, attempts: int) -> FetchLimits:
+    """The sync limits with the command line's timeout and number of attempts."""
+    return dataclasses.replace(SYNC_LIMITS, timeout=timeout, attempts=max(1, attempts))
 
 
 def _read_local(path: Path) -> bytes:
