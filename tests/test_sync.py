@@ -389,3 +389,21 @@ def test_sync_reads_the_configured_upstream_and_measures_its_new_audio(tmp_path,
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
+
+
+def test_a_hand_edit_of_the_mirror_is_a_notice_until_the_next_sync(project, capsys):
+    version = HISTORY / "22-668e0a1.md"
+    code, _, _ = sync(capsys, project, "--from", str(version))
+    assert code == 0
+
+    def mirror_notices() -> list:
+        catalog = build_catalog(SiteLayout(project))
+        return [p for p in catalog.problems if p.path == MIRROR and "differs from the upstream file" in p.message]
+
+    assert mirror_notices() == []
+    with (project / MIRROR).open("ab") as mirror:
+        mirror.write(b"\n<!-- edited here -->\n")
+    ((notice,),) = [mirror_notices()]
+    assert notice.severity == "notice" and notice.line == 1 and CONTRIBUTED in notice.hint
+    code, _, _ = sync(capsys, project, "--from", str(version))
+    assert code == 0 and mirror_notices() == []

@@ -54,6 +54,8 @@ class ParsedSource:
     problems: list[SourceProblem] = field(default_factory=list)
     # Raw URL of the upstream README this file mirrors byte for byte; None for files people edit.
     mirror_of: str | None = None
+    # SHA-256 of the bytes parsed, for the mirror: compared with the one the last sync recorded.
+    sha256: str | None = None
 
     @property
     def path(self) -> str:

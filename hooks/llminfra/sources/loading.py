@@ -38,13 +38,14 @@ def parse_sources(layout: SiteLayout, upstream: UpstreamSettings = REAL_UPSTREAM
     """Every source file under ``layout``; the mirror of ``upstream`` is read as upstream's own file."""
     parsed = []
     for kind, page in layout.discover():
-        path = layout.docs_path / page
-        raw = path.read_bytes().decode("utf-8", errors="replace")
-        if kind is SourceKind.SHARE and page == layout.mirror_page:
-            parser = ShareListParser(mirror_of=upstream.readme_url)
-        else:
-            parser = PARSERS[kind]()
-        parsed.append(parser.parse(layout.project_path(page), page, raw))
+        data = (layout.docs_path / page).read_bytes()
+        raw = data.decode("utf-8", errors="replace")
+        is_mirror = kind is SourceKind.SHARE and page == layout.mirror_page
+        parser = ShareListParser(mirror_of=upstream.readme_url) if is_mirror else PARSERS[kind]()
+        source = parser.parse(layout.project_path(page), page, raw)
+        if is_mirror:
+            source.sha256 = hashlib.sha256(data).hexdigest()  # the bytes just read: the file is opened once
+        parsed.append(source)
     return parsed
 
 
@@ -73,8 +74,7 @@ def check_mirror_is_synced(layout: SiteLayout, sources: list[ParsedSource], prov
     mirror = next((s for s in sources if s.mirror_of), None)
     if mirror is None or provenance is None or not provenance.sha256:
         return
-    digest = hashlib.sha256((layout.docs_path / mirror.page).read_bytes()).hexdigest()
-    if digest != provenance.sha256:
+    if mirror.sha256 != provenance.sha256:
         problems.append(SourceProblem(
             mirror.path, 1, "differs from the upstream file the last sync wrote",
             f"sync replaces it; add entries to {layout.project_path(layout.contributed_page)} instead",
