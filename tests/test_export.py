@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.mkdocs_adapter.site_config import load_project_settings
-from llminfra.publish.export import export_site, hookless_config, split_front_matter
+from llminfra.publish.export import copy_templates, export_site, portable_config, split_front_matter
 
 HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
 ENTRY_ANCHOR = re.compile(r'<h[23] id="((?:a|s|n)-[^"]+)"')
@@ -26,8 +26,9 @@ def exported(tmp_path_factory, built_site):
     project = built_site.project
     report = export_site(project, load_project_settings(project / "mkdocs.yml"), docs)
     config = work / "mkdocs.yml"
-    config.write_text(hookless_config((project / "mkdocs.yml").read_text(encoding="utf-8"), docs, project),
-                      encoding="utf-8")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    copy_templates(text, config, project)  # as `llminfra export OUT --config OUT/mkdocs.yml` does
+    config.write_text(portable_config(text, docs, config), encoding="utf-8")
     site = work / "site"
     result = run_mkdocs_build(work, site)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -71,12 +72,13 @@ def test_export_holds_generated_rendered_and_copied_files(exported):
     assert home.startswith("---\n") and "llm-home" in home
 
 
-def test_hookless_config_drops_hooks_and_watch_but_keeps_the_rest(tmp_path):
+def test_portable_config_drops_hooks_and_watch_but_keeps_the_rest(tmp_path):
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = hookless_config(text, tmp_path / "docs", ROOT)
+    config = portable_config(text, tmp_path / "docs", tmp_path / "mkdocs.yml")
     assert "hooks:" not in config and "site_hooks.py" not in config and "\nwatch:" not in config
-    assert config.startswith(f"docs_dir: {(tmp_path / 'docs').resolve()}\n")
-    assert f"custom_dir: {(ROOT / 'overrides').resolve()}" in config
+    assert config.startswith("docs_dir: docs\n")  # relative: the exported project can move
+    assert re.search(r"^  custom_dir: overrides$", config, re.M)  # the copy beside the config
+    assert "llminfra_feeds:" in config  # the feeds the templates announce without hooks
     for kept in ("markdown_extensions:", "pymdownx.superfences", "awesome-pages", "navigation.indexes", "lang: zh"):
         assert kept in config
 

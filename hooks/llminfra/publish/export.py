@@ -9,10 +9,11 @@ MkDocs (no hooks) builds into the same pages as the hooked build:
 - the pages whose body the hooks rewrite (home, …) likewise;
 - every other file of ``docs/`` (assets, ``.pages``, audio) copied as it is.
 
-``hookless_config(text, docs_dir)`` turns the project's ``mkdocs.yml`` into one
-without ``hooks:`` that builds such a folder. Both serve the benchmark (plain
-MkDocs on the same pages is the floor the hooks are measured against) and
-portability (the site without this package).
+``portable_config(text, docs_dir, config_path)`` turns the project's ``mkdocs.yml``
+into one without ``hooks:`` that builds such a folder, and ``copy_templates`` puts
+our templates beside it: a self-contained project that MkDocs and Zensical build.
+Both serve the benchmark (plain MkDocs on the same pages is the floor the hooks
+are measured against) and portability (the site without this package).
 """
 
 from __future__ import annotations
@@ -119,27 +120,13 @@ _DOCS_DIR = re.compile(r"^docs_dir:.*\n", re.M)
 _CUSTOM_DIR = re.compile(r"^([ \t]+custom_dir:[ \t]*)(\S+)[ \t]*$", re.M)
 
 
-def hookless_config(text: str, docs_dir: Path, project_root: Path | None = None) -> str:
-    """``mkdocs.yml`` text without the ``hooks:`` (and ``watch:``) lists, building ``docs_dir``.
-
-    Everything else (theme, ``custom_dir``, plugins, markdown extensions) stays,
-    so only the hooks differ. With ``project_root`` the theme's ``custom_dir``
-    becomes absolute, for a config written outside the project.
-    """
-    text = _HOOKS_BLOCK.sub("", text)
-    text = _DOCS_DIR.sub("", text)
-    if project_root is not None:
-        text = _CUSTOM_DIR.sub(lambda m: m.group(1) + str((project_root / m.group(2)).resolve()), text)
-    return f"docs_dir: {docs_dir.resolve()}\n" + text
-
-
 _EXTRA_BLOCK = re.compile(r"^extra:[ \t]*\n", re.M)
 
 
 def portable_config(text: str, docs_dir: Path, config_path: Path) -> str:
     """``mkdocs.yml`` text for an exported project at ``config_path``, which MkDocs and Zensical both build.
 
-    Like ``hookless_config``, without ``hooks:``; but self-contained: ``docs_dir``
+    Without ``hooks:`` (and ``watch:``), and self-contained: ``docs_dir``
     is relative to the config file (Zensical accepts only a folder inside the
     project), the theme's ``custom_dir`` (our templates) is copied beside it by
     ``copy_templates``, and the site feeds that the hooks announce in ``<head>``
