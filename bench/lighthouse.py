@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import gzip
-import http.server
 import json
 import os
 import re
@@ -30,11 +27,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent / "tests"))
+
+from browser_support import serve_directory  # noqa: E402
+
 ROOT = BENCH.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -47,8 +47,6 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-
 PAGE_KINDS = ("home", "tag", "year", "listen")
 # Preferred tag page: a tag with a long listing; any other tag page stands in when the content changes.
 PREFERRED_TAG = "vllm"
-# Text the server compresses, as GitHub Pages does (gzip on text types); images and audio go as they are.
-COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}
 
 
 # -- the two sites ---------------------------------------------------------------------------------
@@ -149,44 +147,6 @@ def reader_pages(site: Path, kinds: list[str]) -> dict[str, str]:
 
 
 # -- serving ----------------------------------------------------------------------------------------
-
-
-class StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, text gzip-compressed when the client accepts it (as GitHub Pages serves them)."""
-
-    compress = True
-
-    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
-        pass
-
-    def do_GET(self):
-        target = Path(self.translate_path(self.path))
-        if target.is_dir() and self.path.split("?")[0].endswith("/"):
-            target = target / "index.html"
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (self.compress and accepts_gzip and target.is_file() and target.suffix in COMPRESSED_SUFFIXES):
-            super().do_GET()
-            return
-        body = gzip.compress(target.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(target)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve(site: Path, compress: bool):
-    handler = type("Handler", (StaticHandler,), {"compress": compress})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- Lighthouse -------------------------------------------------------------------------------------
@@ -348,8 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work / "plain", ignore_errors=True)
         plain_site = build_plain(write_plain_project(work / "plain"), work / "plain-site")
         paths = reader_pages(ours_site, kinds)
-        ours_url = stack.enter_context(serve(ours_site, not args.no_gzip))
-        plain_url = stack.enter_context(serve(plain_site, not args.no_gzip))
+        ours_url = stack.enter_context(serve_directory(ours_site, compress=not args.no_gzip))
+        plain_url = stack.enter_context(serve_directory(plain_site, compress=not args.no_gzip))
 
         ours: dict[str, list[Run]] = {kind: [] for kind in paths}
         plain: dict[str, list[Run]] = {kind: [] for kind in paths}

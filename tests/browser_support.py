@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -14,6 +15,8 @@ import threading
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# Text that GitHub Pages sends gzip-compressed; images and audio go as they are.
+COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}
 
 
 def chromium_path() -> str:
@@ -34,6 +37,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files; a missing path gets the site's 404.html with status 404, as on GitHub Pages."""
 
     rebase_sitemap = False
+    compress = False
 
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
@@ -41,8 +45,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.rebase_sitemap and self.path.split("?")[0].endswith("/sitemap.xml"):
             self._send_rebased_sitemap()
-        else:
+        elif not (self.compress and self._send_compressed()):
             super().do_GET()
+
+    def _send_compressed(self) -> bool:
+        """A text file gzip-compressed, when the client accepts it; False to serve the request as it is."""
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and self.path.split("?")[0].endswith("/"):
+            target = target / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and target.is_file() and target.suffix in COMPRESSED_SUFFIXES):
+            return False
+        body = gzip.compress(target.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(target)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
 
     def _send_rebased_sitemap(self) -> None:
         # The sitemap lists pages under site_url (https://…/). Material's instant navigation only
@@ -93,13 +114,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path, rebase_sitemap: bool = True):
+def serve_directory(directory: Path, rebase_sitemap: bool = True, compress: bool = False):
     """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL.
 
     With ``rebase_sitemap`` the site's sitemap.xml names pages at this server's address,
     as it does once deployed, so that Material's instant navigation works as it will there.
+    With ``compress`` text files go gzip-compressed, as GitHub Pages sends them (for measurements).
     """
-    handler_class = type("SiteHandler", (_QuietHandler,), {"rebase_sitemap": rebase_sitemap})
+    handler_class = type("SiteHandler", (_QuietHandler,), {"rebase_sitemap": rebase_sitemap, "compress": compress})
     handler = functools.partial(handler_class, directory=str(directory))
     server = _QuietServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
