@@ -1,1 +1,5 @@
-"""Parsers for the three source formats: share lists, the series index, screening notes."""
+"""Sources: everything read from disk or the network.
+
+The parsers of the three formats (share lists, the series index, screening notes), audio metadata, the
+upstream mirror, and the downloads that ``sync`` and ``audio`` make.
+"""
