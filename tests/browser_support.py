@@ -45,25 +45,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.rebase_sitemap and self.path.split("?")[0].endswith("/sitemap.xml"):
             self._send_rebased_sitemap()
-        elif not (self.compress and self._send_compressed()):
-            super().do_GET()
-
-    def _send_compressed(self) -> bool:
-        """A text file gzip-compressed, when the client accepts it; False to serve the request as it is."""
+            return
         target = Path(self.translate_path(self.path))
         if target.is_dir() and self.path.split("?")[0].endswith("/"):
             target = target / "index.html"
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and target.is_file() and target.suffix in COMPRESSED_SUFFIXES):
-            return False
-        body = gzip.compress(target.read_bytes(), compresslevel=6, mtime=0)
+        if self._sends_gzip() and target.suffix in COMPRESSED_SUFFIXES and target.is_file():
+            self._send_text(target.read_bytes(), self.guess_type(str(target)))
+        else:
+            super().do_GET()
+
+    def _sends_gzip(self) -> bool:
+        return self.compress and "gzip" in self.headers.get("Accept-Encoding", "")
+
+    def _send_text(self, body: bytes, content_type: str) -> None:
+        """``body`` with status 200, gzip-compressed when this server compresses and the client accepts it."""
+        compressed = self._sends_gzip()
+        if compressed:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(target)))
-        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Type", content_type)
+        if compressed:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        return True
 
     def _send_rebased_sitemap(self) -> None:
         # The sitemap lists pages under site_url (https://…/). Material's instant navigation only
@@ -79,12 +84,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         if locations:
             site_root = min(locations, key=len)
             text = text.replace(f"<loc>{site_root}", f"<loc>http://{self.headers['Host']}/")
-        body = text.encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self._send_text(text.encode("utf-8"), "application/xml")
 
     def send_error(self, code, message=None, explain=None):
         not_found_page = Path(self.directory) / "404.html"

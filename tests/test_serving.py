@@ -29,3 +29,12 @@ def test_text_is_gzip_compressed_as_github_pages_sends_it_only_when_asked(tmp_pa
     with serve_directory(tmp_path) as base:  # the tests' default: files as they are
         _, headers, body = fetch(base, gzip_ok=True)
         assert "Content-Encoding" not in headers and body.decode("utf-8") == page
+
+
+def test_the_rebased_sitemap_is_compressed_too(tmp_path):
+    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://example.org/</loc></url>"
+                                          "<url><loc>https://example.org/tags/</loc></url></urlset>", encoding="utf-8")
+    with serve_directory(tmp_path, compress=True) as base:
+        _, headers, body = fetch(base + "sitemap.xml", gzip_ok=True)
+        assert headers["Content-Encoding"] == "gzip"
+        assert f"<loc>{base}tags/</loc>" in gzip.decompress(body).decode("utf-8")
