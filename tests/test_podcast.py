@@ -216,7 +216,7 @@ def test_local_audio_gets_absolute_url_size_and_duration_from_the_file(local_aud
 
 def test_listen_page_shows_known_durations_and_plays_local_files(local_audio_site):
     html = (local_audio_site / "listen/index.html").read_text(encoding="utf-8")
-    first = html[html.index("llm-playlist"):]
+    first = html[html.index('class="llm-list llm-playlist"'):]  # the playlist itself, not a style rule naming it
     first = first[: first.index("</li>")]
     assert "⏱ 0:01" in first and "静音测试：本地音频" in first
     src = re.search(r'<source src="([^"]+)"', first).group(1)
