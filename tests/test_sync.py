@@ -54,9 +54,11 @@ def project(tmp_path) -> Path:
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, bytes, float]] = {}
     hits: Counter = Counter()
+    user_agents: list[str] = []
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         type(self).hits[self.path] += 1
+        type(self).user_agents.append(self.headers.get("User-Agent", ""))
         status, body, delay = self.routes.get(self.path, (404, b"not found", 0))
         time.sleep(delay)
         self.send_response(status)
@@ -74,7 +76,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     """A local HTTP server on 127.0.0.1: (base URL, routes {path: (status, body, delay)}, hit counter)."""
-    _Handler.routes, _Handler.hits = {}, Counter()
+    _Handler.routes, _Handler.hits, _Handler.user_agents = {}, Counter(), []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -153,6 +155,7 @@ def test_sync_fetches_over_http_retries_server_errors_and_fails_on_timeouts(proj
     routes["/README.md"] = (200, data, 0)
     code, out, _ = sync(capsys, project, "--from", f"{base}/README.md")
     assert code == 0 and (project / MIRROR).read_bytes() == data
+    assert _Handler.user_agents == ["llminfra-sync (+https://github.com/llm-infra-reading)"]  # says who asks
     routes["/flaky"] = (503, b"busy", 0)
     code, _, err = sync(capsys, project, "--from", f"{base}/flaky", "--attempts", "2")
     assert code == 1 and hits["/flaky"] == 2 and "HTTP 503" in err

@@ -81,8 +81,9 @@ def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits 
                 wanted.setdefault(clip.src, f"{entry.source.path}:{clip.line or entry.source.line}")
     report = AudioReport(unused=sorted(set(records) - set(wanted)))
     own_session = session is None
-    session = session or requests.Session()
-    session.headers.setdefault("User-Agent", USER_AGENT)
+    if own_session:
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT  # requests sets its own; servers should see who asks
     dirty = False
     try:
         for url, where in wanted.items():

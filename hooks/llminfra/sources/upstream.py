@@ -54,8 +54,9 @@ def fetch(location: str, limits: FetchLimits = SYNC_LIMITS, session: requests.Se
     if scheme == "file":
         return Fetched(_read_local(Path(urllib.request.url2pathname(urlsplit(location).path))), location)
     own_session = session is None
-    session = session or requests.Session()
-    session.headers.setdefault("User-Agent", USER_AGENT)
+    if own_session:
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT  # requests sets its own; servers should see who asks
 
     def attempt() -> bytes:
         with streamed_get(session, location, limits) as response:
