@@ -21,7 +21,7 @@ from llminfra.commands.cli import main as cli
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.audio_metadata import AUDIO_DATA, read_audio_records
 from llminfra.sources.loading import build_catalog
-from llminfra.sources.remote_audio import AUDIO_LIMITS, measure_remote_audio
+from llminfra.sources.remote_audio import AUDIO_LIMITS, USER_AGENT, measure_remote_audio
 
 FIXTURE_AUDIO = ROOT / "tests/fixtures/audio"
 VOICE_A = FIXTURE_AUDIO / "voice-a.mp3"
@@ -266,6 +266,7 @@ def test_audio_command_reports_failures_with_file_and_line_and_exits_non_zero(tm
     assert code == 1
     assert f"docs/share/contributed.md:19: audio {server.base}/missing.mp3 not measured: HTTP 404" in err
     assert "1 measured, 0 changed, 0 unchanged, 0 already known, 1 failed" in out
+    assert {request["User-Agent"] for request in server.gets("/ok.mp3")} == {USER_AGENT}  # says who asks
 
 
 def test_unmeasured_remote_clip_is_a_notice_naming_file_and_line(tmp_path):

@@ -61,6 +61,17 @@ def with_retries(attempt: Callable[[], T], limits: FetchLimits) -> T:
 
 
 @contextlib.contextmanager
+def http_session(user_agent: str, session: requests.Session | None = None) -> Iterator[requests.Session]:
+    """``session`` as given (the caller closes it), or a new one that says who asks and is closed after use."""
+    if session is not None:
+        yield session
+        return
+    with requests.Session() as own:
+        own.headers["User-Agent"] = user_agent  # requests sends its own otherwise
+        yield own
+
+
+@contextlib.contextmanager
 def streamed_get(session: requests.Session, url: str, limits: FetchLimits,
                  headers: dict[str, str] | None = None) -> Iterator[requests.Response]:
     """A streamed GET whose network failures come out as ``DownloadError``; the caller reads the body."""

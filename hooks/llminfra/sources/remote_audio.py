@@ -30,6 +30,7 @@ from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_
 from llminfra.sources.http_download import (
     DownloadError,
     FetchLimits,
+    http_session,
     read_body,
     require_success,
     streamed_get,
@@ -80,20 +81,15 @@ def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits 
             if not clip.is_local:
                 wanted.setdefault(clip.src, f"{entry.source.path}:{clip.line or entry.source.line}")
     report = AudioReport(unused=sorted(set(records) - set(wanted)))
-    own_session = session is None
-    if own_session:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT  # requests sets its own; servers should see who asks
     dirty = False
-    try:
+    with http_session(USER_AGENT, session) as http:
         for url, where in wanted.items():
             old = records.get(url)
             if old is not None and not refresh:
                 report.known.append(url)
                 continue
             try:
-                new, downloaded = with_retries(functools.partial(fetch_and_measure, session, url, old, limits),
-                                               limits)
+                new, downloaded = with_retries(functools.partial(fetch_and_measure, http, url, old, limits), limits)
             except DownloadError as exc:
                 report.failed.append((url, where, str(exc)))
                 continue
@@ -107,9 +103,6 @@ def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits 
             if new != old:
                 records[url] = new
                 dirty = True
-    finally:
-        if own_session:
-            session.close()
     if dirty or not path.is_file():
         write_audio_records(path, records)
     return report

@@ -19,6 +19,7 @@ from llminfra.domain.upstream import UpstreamProvenance
 from llminfra.sources.http_download import (
     DownloadError,
     FetchLimits,
+    http_session,
     read_body,
     require_success,
     streamed_get,
@@ -53,25 +54,18 @@ def fetch(location: str, limits: FetchLimits = SYNC_LIMITS, session: requests.Se
         return Fetched(_read_local(Path(location)), location)
     if scheme == "file":
         return Fetched(_read_local(Path(urllib.request.url2pathname(urlsplit(location).path))), location)
-    own_session = session is None
-    if own_session:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT  # requests sets its own; servers should see who asks
-
-    def attempt() -> bytes:
-        with streamed_get(session, location, limits) as response:
+    def attempt(http: requests.Session) -> bytes:
+        with streamed_get(http, location, limits) as response:
             require_success(response)
             body = bytearray()
             read_body(response, limits, body.extend)
             return bytes(body)
 
-    try:
-        return Fetched(with_retries(attempt, limits), location)
-    except DownloadError as exc:
-        raise UpstreamError(f"{location}: {exc}") from None
-    finally:
-        if own_session:
-            session.close()
+    with http_session(USER_AGENT, session) as http:
+        try:
+            return Fetched(with_retries(lambda: attempt(http), limits), location)
+        except DownloadError as exc:
+            raise UpstreamError(f"{location}: {exc}") from None
 
 
 def sync_limits(timeout: float, attempts: int) -> FetchLimits:
