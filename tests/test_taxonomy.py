@@ -9,6 +9,7 @@ from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy, tag_key
 from llminfra.sources.loading import build_catalog
+from llminfra.sources.taxonomy_file import parse_taxonomy
 
 SMALL = """
 tags:
@@ -32,7 +33,7 @@ search_terms: [投机解码]
 
 
 def small() -> Taxonomy:
-    return Taxonomy.from_yaml(SMALL, "data/taxonomy.yml")
+    return parse_taxonomy(SMALL, "data/taxonomy.yml")
 
 
 def test_spellings_that_differ_by_case_width_or_separator_share_one_key():
@@ -70,7 +71,7 @@ def test_keywords_match_ascii_at_word_boundaries_and_chinese_as_substrings():
 
 
 def test_a_spelling_claimed_by_two_tags_is_reported():
-    broken = Taxonomy.from_yaml("tags:\n  a:\n    name: A\n    aliases: [shared]\n  b:\n    name: B\n"
+    broken = parse_taxonomy("tags:\n  a:\n    name: A\n    aliases: [shared]\n  b:\n    name: B\n"
                                 "    aliases: [SHARED]\n")
     assert len(broken.problems) == 1
     # Reported at the alias that repeats the spelling.
@@ -109,12 +110,12 @@ def test_an_entry_matching_no_keyword_gets_the_fallback_tag_and_is_listed(tmp_pa
 
 
 def problems_of(text: str) -> list[str]:
-    return [str(problem) for problem in Taxonomy.from_yaml(text, "data/taxonomy.yml").problems]
+    return [str(problem) for problem in parse_taxonomy(text, "data/taxonomy.yml").problems]
 
 
 def test_a_string_where_a_list_belongs_is_an_error_not_single_letters():
     text = "tags:\n  vllm:\n    name: vLLM\n    aliases: vllm-project\n    keywords: vLLM\n"
-    taxonomy = Taxonomy.from_yaml(text, "data/taxonomy.yml")
+    taxonomy = parse_taxonomy(text, "data/taxonomy.yml")
     assert [str(p) for p in taxonomy.problems] == [
         "data/taxonomy.yml:4: tag 'vllm': aliases must be a list, not the string 'vllm-project' "
         "(a single value is not a list: write [vllm-project])",
@@ -180,14 +181,14 @@ def test_slugs_must_be_url_words():
     ("tags: {}\n---\ntags: {}\n", 2, "YAML syntax error: "),
 ])
 def test_yaml_syntax_errors_are_problems_with_the_line_not_tracebacks(text, line, start):
-    problems = Taxonomy.from_yaml(text, "data/taxonomy.yml").problems
+    problems = parse_taxonomy(text, "data/taxonomy.yml").problems
     assert len(problems) == 1
     assert problems[0].line == line and problems[0].message.startswith(start), problems[0]
 
 
 def test_empty_or_null_parts_are_allowed():
     assert problems_of("") == [] and problems_of("# only a comment\n") == []
-    taxonomy = Taxonomy.from_yaml("tags:\n  vllm:\nsearch_terms:\n", "data/taxonomy.yml")
+    taxonomy = parse_taxonomy("tags:\n  vllm:\nsearch_terms:\n", "data/taxonomy.yml")
     assert taxonomy.problems == [] and taxonomy.tags["vllm"].name == "vllm"
 
 

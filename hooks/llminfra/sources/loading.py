@@ -17,6 +17,7 @@ from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.taxonomy_file import parse_taxonomy
 from llminfra.sources.upstream import read_provenance
 
 PARSERS = {
@@ -31,7 +32,7 @@ REAL_UPSTREAM = UpstreamSettings()  # the defaults: the repository this site mir
 def read_taxonomy(layout: SiteLayout) -> Taxonomy:
     path = layout.root / layout.taxonomy
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    return Taxonomy.from_yaml(text, layout.taxonomy)
+    return parse_taxonomy(text, layout.taxonomy)
 
 
 def parse_sources(layout: SiteLayout, upstream: UpstreamSettings = REAL_UPSTREAM) -> list[ParsedSource]:
