@@ -17,11 +17,11 @@ import requests
 import yaml
 from conftest import ROOT
 
+from llminfra.authoring.remote_audio import AUDIO_LIMITS, USER_AGENT, measure_remote_audio
 from llminfra.commands.cli import main as cli
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.audio_metadata import AUDIO_DATA, read_audio_records
 from llminfra.sources.loading import build_catalog
-from llminfra.sources.remote_audio import AUDIO_LIMITS, USER_AGENT, measure_remote_audio
 
 FIXTURE_AUDIO = ROOT / "tests/fixtures/audio"
 VOICE_A = FIXTURE_AUDIO / "voice-a.mp3"

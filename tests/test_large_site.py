@@ -16,7 +16,7 @@ from conftest import build_synthetic_site
 from site_checks import internal_link_problems
 
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_plan import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS, plan_site
+from llminfra.domain.site_plan import LISTEN_PAGE_SIZE, YEAR_FULL_ITEMS, PageKind, plan_site
 from llminfra.domain.urls import page_url
 from llminfra.mkdocs_adapter.page_output import compact_html
 from llminfra.render.site_renderer import SiteRenderer
@@ -125,7 +125,7 @@ def test_listing_pages_show_their_body_after_the_title(large):
     plan = plan_site(catalog, layout)
     renderer = SiteRenderer(catalog, plan, project / "overrides")
     kinds = {page.kind: page for page in plan.pages}
-    assert set(kinds) == {"tags-index", "tag", "archive-index", "year", "notes-index", "listen", "part"}
+    assert set(kinds) == set(PageKind)
     for page in kinds.values():
         html = html_of(site, page.src_uri)
         after_title = html.split("</h1>", 1)[1]

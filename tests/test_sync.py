@@ -20,8 +20,8 @@ from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
 from llminfra.sources.loading import build_catalog
+from llminfra.sources.provenance import read_provenance
 from llminfra.sources.sharelist import ShareListParser
-from llminfra.sources.upstream import read_provenance
 
 HISTORY = ROOT / "tests/fixtures/upstream-history"
 VERSIONS = sorted(HISTORY.glob("*.md"))

@@ -31,10 +31,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from llminfra.authoring.atomic_files import write_bytes_atomically
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.links import canonical_url, is_safe_outbound
 from llminfra.domain.model import Entry, PartialDate
-from llminfra.sources.atomic_files import write_bytes_atomically
 from llminfra.sources.audio_tags import AudioBlockError, check_source_url
 from llminfra.sources.markdown_lines import HEADING
 from llminfra.sources.sharelist import ShareListParser

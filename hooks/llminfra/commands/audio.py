@@ -13,10 +13,10 @@ import dataclasses
 import sys
 import time
 
+from llminfra.authoring.remote_audio import AUDIO_LIMITS, measure_remote_audio
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
-from llminfra.sources.remote_audio import AUDIO_LIMITS, measure_remote_audio
 
 EXIT_FAILED = EXIT_PROBLEMS
 EXIT_NO_PROJECT = EXIT_USAGE

@@ -14,22 +14,22 @@ import hashlib
 import sys
 from pathlib import Path
 
-from llminfra.commands.conventions import EXIT_OK, command_parser
-from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import UpstreamSettings
-from llminfra.domain.upstream import EntrySummary, UpstreamChange, UpstreamProvenance, diff_entries
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
-from llminfra.sources.atomic_files import write_bytes_atomically
-from llminfra.sources.remote_audio import measure_remote_audio
-from llminfra.sources.sharelist import ShareListParser
-from llminfra.sources.upstream import (
-    PROVENANCE_FILE,
+from llminfra.authoring.atomic_files import write_bytes_atomically
+from llminfra.authoring.remote_audio import measure_remote_audio
+from llminfra.authoring.upstream_fetch import (
     SYNC_LIMITS,
     UpstreamError,
     fetch,
     provenance_yaml,
     sync_limits,
 )
+from llminfra.commands.conventions import EXIT_OK, command_parser
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_options import UpstreamSettings
+from llminfra.domain.upstream import EntrySummary, UpstreamChange, UpstreamProvenance, diff_entries
+from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
+from llminfra.sources.provenance import PROVENANCE_FILE
+from llminfra.sources.sharelist import ShareListParser
 
 EXIT_FETCH_FAILED = 1
 EXIT_NOT_A_SHARE_LIST = 2

@@ -12,7 +12,6 @@ import functools
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
@@ -98,16 +97,21 @@ class Catalog:
 
 
 def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[ParsedSource],
-                     part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
-    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed."""
+                     part_limits: PartLimits = DEFAULT_PART_LIMITS,
+                     local_files: frozenset[str] = frozenset()) -> Catalog:
+    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed.
+
+    ``local_files``: the site paths (under docs/) of the local audio clips that exist, as the caller found them
+    on disk; this module reads nothing.
+    """
     started = time.perf_counter()
     problems = list(taxonomy.problems)
     for source in sources:
         problems.extend(source.problems)
-    _resolve_mirror_audio(layout, sources, problems)  # before merging: a merged listing takes its audio along
+    _resolve_mirror_audio(local_files, sources, problems)  # before merging: a merged listing takes its audio along
     entries, duplicates = _merge_duplicates(sources, problems)
     _check_anchors(entries, problems)
-    _check_local_audio(layout, entries, problems)
+    _check_local_audio(layout, local_files, entries, problems)
     catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
     # After the anchor check, which is per source file: parts move entries to other pages.
     catalog.parts = {source.page: split_source(source, part_limits) for source in sources}
@@ -161,19 +165,18 @@ def _check_anchors(entries, problems):
         seen[(entry.page, entry.anchor)] = entry
 
 
-def _resolve_mirror_audio(layout: SiteLayout, sources, problems) -> None:
+def _resolve_mirror_audio(local_files: frozenset[str], sources, problems) -> None:
     """Audio the upstream README names by a path in its repository is played from that repository.
 
     A path the site itself holds under docs/ stays local; any other one becomes the raw URL of the file in
     the upstream repository, as GitHub resolves it when rendering the README.
     """
-    docs: Path = layout.docs_path
     for source in sources:
         if not source.mirror_of:
             continue
         for edit in source.edits:
             clip, entry = edit.clip, edit.entry
-            if clip is None or entry is None or not clip.is_local or (docs / clip.site_path).is_file():
+            if clip is None or entry is None or not clip.is_local or clip.site_path in local_files:
                 continue
             resolved = replace(clip, src=upstream_audio_url(source.mirror_of, clip.src))
             entry.audio = [resolved if a is clip else a for a in entry.audio]
@@ -184,12 +187,11 @@ def _resolve_mirror_audio(layout: SiteLayout, sources, problems) -> None:
                 f"played from {resolved.src}", severity="notice"))
 
 
-def _check_local_audio(layout: SiteLayout, entries, problems):
-    docs: Path = layout.docs_path
+def _check_local_audio(layout: SiteLayout, local_files: frozenset[str], entries, problems):
     for entry in entries:
         for clip in entry.audio:
             # site_path is decoded once: "a%20b.mp3" and "a b.mp3" are the same file.
-            if clip.is_local and not (docs / clip.site_path).is_file():
+            if clip.is_local and clip.site_path not in local_files:
                 problems.append(SourceProblem(
                     entry.source.path, clip.line or entry.source.line,
                     f"audio file {clip.site_path!r} does not exist under {layout.docs_dir}/",

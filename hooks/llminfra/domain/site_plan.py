@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
 
 from llminfra.domain.catalog import Catalog, MonthIndex, TagIndex
 from llminfra.domain.document import ParsedSource
@@ -40,15 +41,30 @@ TAGS_INDEX = "tags/index.md"
 ARCHIVE_INDEX = "archive/index.md"
 
 
+class PageKind(Enum):
+    """The kinds of generated page; a listing's value is its body's template under ``overrides/``."""
+
+    TAGS_INDEX = "llminfra/tags-index.html"
+    TAG = "llminfra/tag.html"
+    ARCHIVE_INDEX = "llminfra/archive-index.html"
+    YEAR = "llminfra/year.html"
+    NOTES_INDEX = "llminfra/notes-index.html"
+    LISTEN = "llminfra/listen.html"
+    PART = None  # an older part of a long source file: markdown, rendered like its source page
+
+    @property
+    def template(self) -> str | None:
+        return self.value
+
+
 @dataclass(frozen=True, eq=False)
 class PlannedPage:
     """One generated page: where it is, what it is called, what it shows and where to edit it."""
 
     src_uri: str  # docs-relative, e.g. tags/vllm/index.md
-    kind: str  # tags-index, tag, archive-index, year, notes-index, listen, part
+    kind: PageKind
     title: str
     description: str
-    template: str | None = None  # the body's template (listing pages); None for source parts
     edit_path: str | None = None  # project-relative file the content comes from, for edit links
     edit_line: int | None = None
     feed: str | None = None  # the page's own feed, announced in <head>
@@ -57,6 +73,11 @@ class PlannedPage:
     tag: TagIndex | None = None
     year: int | None = None
     part: SourcePart | None = None
+
+    @property
+    def template(self) -> str | None:
+        """The body's template (listing pages); None for source parts."""
+        return self.kind.template
 
     @property
     def is_listing(self) -> bool:
@@ -151,11 +172,15 @@ def part_labels(parts: list[SourcePart]) -> dict[SourcePart, str]:
 # -- the pages ----------------------------------------------------------------
 
 
+def _template_file(templates: str, kind: PageKind) -> str:
+    """The project file of a listing's template: where its page's text is edited."""
+    return f"{templates}/{kind.template}"
+
+
 def _tags_index(catalog: Catalog) -> PlannedPage:
     return PlannedPage(
-        TAGS_INDEX, "tags-index", "标签",
-        f"按标签浏览全部 {len(catalog.entries)} 个条目，共 {len(catalog.tags)} 个标签。",
-        "llminfra/tags-index.html", catalog.taxonomy.path)
+        TAGS_INDEX, PageKind.TAGS_INDEX, "标签",
+        f"按标签浏览全部 {len(catalog.entries)} 个条目，共 {len(catalog.tags)} 个标签。", catalog.taxonomy.path)
 
 
 def _tag_pages(catalog: Catalog, tag: TagIndex) -> list[PlannedPage]:
@@ -163,19 +188,18 @@ def _tag_pages(catalog: Catalog, tag: TagIndex) -> list[PlannedPage]:
     count = tag_page_count(total)
     kinds = "、".join(sorted({e.kind.label for e in tag.entries}))
     description = f"「{tag.name}」标签下的 {total} 个条目（{kinds}），按时间从新到旧排列。"
-    return [PlannedPage(tag_page(tag.slug, number), "tag",
+    return [PlannedPage(tag_page(tag.slug, number), PageKind.TAG,
                         f"标签：{tag.name}" + (f"（第 {number} 页）" if number > 1 else ""), description,
-                        "llminfra/tag.html", catalog.taxonomy.path, tag.taxonomy_line or None,
+                        catalog.taxonomy.path, tag.taxonomy_line or None,
                         feed=tag_feed_path(tag.slug), number=number, count=count, tag=tag)
             for number in range(1, count + 1)]
 
 
 def _archive_index(catalog: Catalog, templates: str) -> PlannedPage:
-    template = "llminfra/archive-index.html"
     return PlannedPage(
-        ARCHIVE_INDEX, "archive-index", "归档",
+        ARCHIVE_INDEX, PageKind.ARCHIVE_INDEX, "归档",
         f"按月份浏览：{len(catalog.months)} 个月，共 {len(catalog.entries)} 个条目。",
-        template, f"{templates}/{template}")
+        _template_file(templates, PageKind.ARCHIVE_INDEX))
 
 
 def _year_page(year: int, months: list[MonthIndex], templates: str) -> PlannedPage:
@@ -185,32 +209,30 @@ def _year_page(year: int, months: list[MonthIndex], templates: str) -> PlannedPa
             kinds[entry.kind.label] = kinds.get(entry.kind.label, 0) + 1
     total = sum(kinds.values())
     summary = "、".join(f"{label} {count} 篇" for label, count in kinds.items())
-    template = "llminfra/year.html"
-    return PlannedPage(year_page(year), "year", f"{year} 年",
+    return PlannedPage(year_page(year), PageKind.YEAR, f"{year} 年",
                        f"{year} 年 {len(months)} 个月收录的 {total} 个条目：{summary}。",
-                       template, f"{templates}/{template}", year=year)
+                       _template_file(templates, PageKind.YEAR), year=year)
 
 
 def _notes_index(layout: SiteLayout, templates: str) -> PlannedPage:
-    template = "llminfra/notes-index.html"
-    return PlannedPage(f"{layout.notes_dir}/index.md", "notes-index", "筛选笔记",
-                       "工程筛选笔记：每篇记录保留、待定与丢弃的条目及理由。", template, f"{templates}/{template}")
+    return PlannedPage(f"{layout.notes_dir}/index.md", PageKind.NOTES_INDEX, "筛选笔记",
+                       "工程筛选笔记：每篇记录保留、待定与丢弃的条目及理由。",
+                       _template_file(templates, PageKind.NOTES_INDEX))
 
 
 def _listen_pages(catalog: Catalog, templates: str) -> list[PlannedPage]:
     episodes = sum(len(entry.audio) for entry in catalog.entries)
     count = listen_page_count(episodes)
-    template = "llminfra/listen.html"
-    return [PlannedPage(listen_page(number), "listen", "收听" + (f"（第 {number} 页）" if number > 1 else ""),
+    return [PlannedPage(listen_page(number), PageKind.LISTEN, "收听" + (f"（第 {number} 页）" if number > 1 else ""),
                         f"全部 {episodes} 段音频摘要，按时间从新到旧：可调播放速度，按下播放前不下载。",
-                        template, f"{templates}/{template}", number=number, count=count)
+                        _template_file(templates, PageKind.LISTEN), number=number, count=count)
             for number in range(1, count + 1)]
 
 
 def _part_page(part: SourcePart, label: str) -> PlannedPage:
     source = part.source
     title = source_title(source)
-    return PlannedPage(part.page, "part", f"{title}（{label}）",
+    return PlannedPage(part.page, PageKind.PART, f"{title}（{label}）",
                        f"{title}：{label}，{len(part.entries)} 个条目（共 {part.count} 页）。",
                        edit_path=source.path, edit_line=source.text.line_number(part.start),
                        number=part.number, count=part.count, part=part)

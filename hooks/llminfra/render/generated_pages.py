@@ -20,6 +20,7 @@ from llminfra.domain.site_plan import (
     LISTEN_PAGE_SIZE,
     TAG_PAGE_SIZE,
     YEAR_FULL_ITEMS,
+    PageKind,
     PlannedPage,
     archive_years,
     page_slice,
@@ -43,6 +44,10 @@ class GeneratedPageRenderer:
         self.seconds = 0.0  # spent rendering listing bodies
         self._years: dict[int, tuple[list[MonthIndex], int | None, int | None]] | None = None
         self._episodes: tuple[list[Episode], object] | None = None
+        # The template context of each kind of listing.
+        self._contexts = {PageKind.TAGS_INDEX: self._tags_index, PageKind.TAG: self._tag,
+                          PageKind.ARCHIVE_INDEX: self._archive_index, PageKind.YEAR: self._year,
+                          PageKind.NOTES_INDEX: self._notes_index, PageKind.LISTEN: self._listen}
 
     def head(self, page: PlannedPage, page_template: bool = False) -> str:
         """Front matter and title. ``page_template``: name the MkDocs template that shows the listing body."""
@@ -68,7 +73,7 @@ class GeneratedPageRenderer:
 
     def listing_body(self, page: PlannedPage) -> str:
         started = time.perf_counter()
-        context = getattr(self, "_" + page.kind.replace("-", "_"))(page)
+        context = self._contexts[page.kind](page)
         html = self.templates.render(page.template, page.src_uri, **context)
         self.seconds += time.perf_counter() - started
         return html

@@ -2,7 +2,7 @@
 
 Remote clips (upstream hosts them on GitHub) cannot be measured during the
 build, which never touches the network. ``python -m llminfra audio``
-(``llminfra.sources.remote_audio``) downloads each clip once, measures it with
+(``llminfra.authoring.remote_audio``) downloads each clip once, measures it with
 mutagen and records the result here, keyed by the clip's URL in its
 canonical form (``llminfra.domain.links.encode_once``, so the raw and percent-encoded
 spellings of one address share a record). The build only reads this file.
@@ -15,13 +15,11 @@ only changes when a clip does.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from llminfra.domain.problems import SourceProblem
-from llminfra.sources.atomic_files import write_bytes_atomically
+from llminfra.sources.yaml_text import node_line, read_yaml
 
 AUDIO_DATA = "data/audio.yml"  # relative to the project root
 HEADER = (
@@ -45,20 +43,18 @@ def read_audio_records(path: Path, label: str = AUDIO_DATA) -> tuple[dict[str, A
     """The records in ``path`` (none when it does not exist) and what is wrong with the file."""
     if not path.is_file():
         return {}, []
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-        return {}, [SourceProblem(label, line, f"not valid YAML: {str(exc).splitlines()[0]}",
-                                  "re-create it with python -m llminfra audio --refresh")]
-    if not isinstance(data, dict):
+    parsed = read_yaml(path.read_text(encoding="utf-8"), label)
+    if not parsed.ok:
+        return {}, [replace(p, hint="re-create it with python -m llminfra audio --refresh") for p in parsed.problems]
+    if parsed.value is None:
+        return {}, []
+    if not isinstance(parsed.value, dict):
         return {}, [SourceProblem(label, 1, "the file is not a mapping of URL to record",
                                   "re-create it with python -m llminfra audio --refresh")]
-    lines = _key_lines(text)
+    lines = {str(key.value): node_line(key) for key, _ in parsed.node.value}
     records: dict[str, AudioRecord] = {}
     problems: list[SourceProblem] = []
-    for url, fields in data.items():
+    for url, fields in parsed.value.items():
         try:
             records[str(url)] = _record(fields)
         except (TypeError, ValueError) as exc:
@@ -85,38 +81,3 @@ def _record(fields) -> AudioRecord:
     etag, modified = fields.get("etag"), fields.get("last_modified")
     return AudioRecord(length, float(duration), mime, sha256, str(etag) if etag else None,
                        str(modified) if modified else None)
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """Line of each top-level key, for messages (one pass over the text)."""
-    lines = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if line[:1] in ('"', "'") or (line[:1].isalnum()):
-            key = line.rsplit(":", 1)[0].strip()
-            try:
-                key = yaml.safe_load(key)
-            except yaml.YAMLError:
-                continue
-            lines.setdefault(str(key), number)
-    return lines
-
-
-def dump_audio_records(records: dict[str, AudioRecord]) -> str:
-    body = {}
-    for url in sorted(records):
-        record = asdict(records[url])
-        body[url] = {
-            "bytes": record["length_bytes"],
-            "duration": round(record["duration_seconds"], 3),
-            "mime": record["mime_type"],
-            "sha256": record["sha256"],
-            **({"etag": record["etag"]} if record["etag"] else {}),
-            **({"last_modified": record["last_modified"]} if record["last_modified"] else {}),
-        }
-    dumped = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=1000) if body else ""
-    return HEADER + dumped
-
-
-def write_audio_records(path: Path, records: dict[str, AudioRecord]) -> None:
-    """Replace ``path`` atomically: an interrupted run leaves the old file whole."""
-    write_bytes_atomically(path, dump_audio_records(records).encode("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 
 from llminfra.domain.catalog import Catalog, assemble_catalog
@@ -15,10 +16,10 @@ from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.notes import NoteParser
+from llminfra.sources.provenance import read_provenance
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
 from llminfra.sources.taxonomy_file import parse_taxonomy
-from llminfra.sources.upstream import read_provenance
 
 PARSERS = {
     SourceKind.SHARE: ShareListParser,
@@ -35,10 +36,38 @@ def read_taxonomy(layout: SiteLayout) -> Taxonomy:
     return parse_taxonomy(text, layout.taxonomy)
 
 
+def discover_sources(layout: SiteLayout) -> list[tuple[SourceKind, str]]:
+    """(kind, docs-relative page) for every source file, in a stable order."""
+    found: list[tuple[SourceKind, str]] = []
+    docs = layout.docs_path
+    if (docs / layout.series_page).is_file():
+        found.append((SourceKind.SERIES, layout.series_page))
+    for kind, folder, skip in ((SourceKind.SHARE, layout.share_dir, set()),
+                               (SourceKind.NOTE, layout.notes_dir, {"index.md"})):
+        directory = docs / folder
+        if not directory.is_dir():
+            continue
+        names = sorted(os.listdir(directory), reverse=kind is SourceKind.NOTE)
+        if kind is SourceKind.SHARE:  # upstream's mirror first: its listing of an article is the one kept
+            mirror = layout.mirror_page.rpartition("/")[2]
+            names.sort(key=lambda name: name != mirror)
+        for name in names:
+            if name.endswith(".md") and name not in skip and (directory / name).is_file():
+                found.append((kind, f"{folder}/{name}"))
+    return found
+
+
+def local_audio_files(layout: SiteLayout, sources: list[ParsedSource]) -> frozenset[str]:
+    """The site paths of the local audio clips the sources name that exist under docs/."""
+    named = {edit.clip.site_path for source in sources for edit in source.edits
+             if edit.clip is not None and edit.clip.is_local}
+    return frozenset(path for path in named if (layout.docs_path / path).is_file())
+
+
 def parse_sources(layout: SiteLayout, upstream: UpstreamSettings = REAL_UPSTREAM) -> list[ParsedSource]:
     """Every source file under ``layout``; the mirror of ``upstream`` is read as upstream's own file."""
     parsed = []
-    for kind, page in layout.discover():
+    for kind, page in discover_sources(layout):
         data = (layout.docs_path / page).read_bytes()
         raw = data.decode("utf-8", errors="replace")
         is_mirror = kind is SourceKind.SHARE and page == layout.mirror_page
@@ -62,7 +91,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     if sources is None:
         sources = parse_sources(layout, upstream)
     parsed_seconds = time.perf_counter() - started
-    catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
+    catalog = assemble_catalog(layout, taxonomy, sources, part_limits, local_audio_files(layout, sources))
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
     check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)

@@ -1,4 +1,4 @@
-"""Fetching the upstream README (``llminfra sync``) and reading where it comes from.
+"""Fetching the upstream README (``llminfra sync``) and writing down where the mirror comes from.
 
 Only the ``sync`` command calls the fetch; the build never touches the network.
 """
@@ -14,9 +14,7 @@ from urllib.parse import urlsplit
 import requests
 import yaml
 
-from llminfra.domain.problems import SourceProblem
-from llminfra.domain.upstream import UpstreamProvenance
-from llminfra.sources.http_download import (
+from llminfra.authoring.http_download import (
     DownloadError,
     FetchLimits,
     http_session,
@@ -25,9 +23,8 @@ from llminfra.sources.http_download import (
     streamed_get,
     with_retries,
 )
-
-PROVENANCE_FILE = "data/upstream.yml"
-PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256")
+from llminfra.domain.upstream import UpstreamProvenance
+from llminfra.sources.provenance import PROVENANCE_FIELDS
 
 USER_AGENT = "llminfra-sync (+https://github.com/llm-infra-reading)"
 # 20 MB is far above any share list and stops a runaway response; 20 s without a byte, 120 s in all.
@@ -78,26 +75,6 @@ def _read_local(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise UpstreamError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def read_provenance(root: Path, problems: list[SourceProblem] | None = None) -> UpstreamProvenance | None:
-    """``data/upstream.yml`` as sync wrote it; None when the project was never synced."""
-    path = root / PROVENANCE_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        data = None
-        message = f"cannot read it: {str(exc).splitlines()[0]}"
-    else:
-        message = "is not a mapping with repository and readme_url"
-    if not isinstance(data, dict) or not data.get("repository") or not data.get("readme_url"):
-        if problems is not None:
-            problems.append(SourceProblem(PROVENANCE_FILE, 1, message, "run python -m llminfra sync to rewrite it"))
-        return None
-    return UpstreamProvenance(**{name: (str(data[name]) if data.get(name) is not None else None)
-                                 for name in PROVENANCE_FIELDS})
 
 
 def provenance_yaml(provenance: UpstreamProvenance) -> str:

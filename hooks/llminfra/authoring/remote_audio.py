@@ -23,11 +23,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import UpstreamSettings
-from llminfra.sources.audio_files import audio_mime_type, read_audio
-from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_records, write_audio_records
-from llminfra.sources.http_download import (
+from llminfra.authoring.audio_records import write_audio_records
+from llminfra.authoring.http_download import (
     DownloadError,
     FetchLimits,
     http_session,
@@ -36,6 +33,10 @@ from llminfra.sources.http_download import (
     streamed_get,
     with_retries,
 )
+from llminfra.domain.layout import SiteLayout
+from llminfra.domain.site_options import UpstreamSettings
+from llminfra.sources.audio_files import audio_mime_type, read_audio
+from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_records
 from llminfra.sources.loading import REAL_UPSTREAM, build_catalog
 
 USER_AGENT = "llminfra-audio/1 (+https://github.com/llm-infra-reading)"
