@@ -16,14 +16,21 @@ from llminfra.mkdocs_adapter import events
 
 AFTER_SEARCH = -50  # after Material's search plugin (priority 0) for the same event
 
+# The session (command, serve cache) from on_startup to on_shutdown; each build's state lives on its config.
+_hooks = events.SiteHooks()
+
 
 def on_startup(*, command, dirty):
-    events.startup(command=command, dirty=dirty)
+    _hooks.startup(command=command, dirty=dirty)
+
+
+def on_shutdown():
+    _hooks.shutdown()
 
 
 @event_priority(AFTER_SEARCH)  # replaces the search plugin's index, which that plugin's on_config creates
 def on_config(config):
-    return events.config(config)
+    return _hooks.config(config)
 
 
 def on_files(files, *, config):

@@ -76,3 +76,28 @@ def test_dirty_rebuild_updates_changed_pages_and_skips_the_rest(project, tmp_pat
     assert "增量构建新条目" in (site / "index.html").read_text(encoding="utf-8")  # home: its file did not change
     assert "增量构建新条目" in (site / "tags/vllm/index.html").read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == written
+
+
+def test_a_serve_session_ends_at_shutdown_and_every_build_has_its_own_state(project, monkeypatch):
+    """Build state is per build: a `serve --dirty` session leaves nothing behind for later builds."""
+    from mkdocs.config import load_config
+
+    from llminfra.mkdocs_adapter.events import state_of
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.chdir(project)
+
+    def configured():
+        config = load_config(config_file=str(project / "mkdocs.yml"))
+        return config.plugins.on_config(config)
+
+    session = load_config(config_file=str(project / "mkdocs.yml"))
+    session.plugins.on_startup(command="serve", dirty=True)
+    try:
+        during = configured()
+        assert state_of(during).serve_cache is not None  # a rebuild of the session shares its cache
+    finally:
+        session.plugins.on_shutdown()
+    first, second = configured(), configured()
+    assert state_of(first).serve_cache is None and state_of(second).serve_cache is None
+    assert state_of(first) is not state_of(second)

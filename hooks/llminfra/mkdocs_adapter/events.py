@@ -1,7 +1,10 @@
 """What the site does at each MkDocs event; ``hooks/site_hooks.py`` only dispatches here.
 
-State lives in one ``BuildState`` per build (``on_config`` makes it), plus the
-``mkdocs serve --dirty`` cache, which outlives builds.
+State lives on objects, never in this module: a ``Session`` from ``on_startup`` to ``on_shutdown`` (one
+``mkdocs build``, or one ``mkdocs serve`` with all its rebuilds) holds the command and the ``serve --dirty``
+cache; a ``BuildState`` per build, made by ``on_config``, is kept on that build's config object, which MkDocs
+hands to every later event. A build driven from Python, without ``on_startup``, is a session of its own, so
+no build ever sees another's state.
 """
 
 
@@ -56,36 +59,60 @@ class BuildState:
     search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
     # Template HTML in source pages, kept out of the Markdown text until conversion.
     fragments: TrustedFragments = field(default_factory=TrustedFragments)
+    serve_cache: ServeCache | None = None  # the session's, under `mkdocs serve --dirty`
 
 
-_state: BuildState | None = None
-# Under `mkdocs serve --dirty` only: what the previous rebuild rendered.
-_serve_cache: ServeCache | None = None
-_command: str | None = None  # build, gh-deploy or serve; None when MkDocs is driven from Python
+@dataclass
+class Session:
+    """What outlives a build: from ``on_startup`` to ``on_shutdown``."""
+
+    command: str | None = None  # build, gh-deploy or serve; None when MkDocs is driven from Python
+    # Under `mkdocs serve --dirty` only: what the previous rebuild rendered.
+    serve_cache: ServeCache | None = None
 
 
-def startup(*, command, dirty):
-    global _serve_cache, _command
-    _command = command
-    _serve_cache = ServeCache() if command == "serve" and dirty else None
+class SiteHooks:
+    """The session of one loaded ``hooks/site_hooks.py`` (MkDocs loads that file once per process)."""
+
+    def __init__(self):
+        self.session: Session | None = None
+
+    def startup(self, *, command, dirty):
+        self.session = Session(command, ServeCache() if command == "serve" and dirty else None)
+
+    def shutdown(self):
+        self.session = None
+
+    def config(self, config):
+        # Without on_startup (a build driven from Python), the build is a session of its own.
+        session = self.session or Session()
+        root = Path(config.config_file_path).resolve().parent
+        # A bad option stops here, before any page is built (SiteOptionsError names the key).
+        state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config),
+                           serve_cache=session.serve_cache)
+        setattr(config, STATE_ATTRIBUTE, state)
+        for notice in option_notices(state.options):
+            log.info(f"{notice.path}: {notice.message} ({notice.hint})")
+        _guard_links(config)
+        config.markdown_extensions.append(TrustedFragmentsExtension(state.fragments))
+        if worker_index_wanted(session.command):
+            state.search_index = _index_in_worker(config)
+        return config
 
 
-def config(config):
-    global _state
-    root = Path(config.config_file_path).resolve().parent
-    # A bad option stops here, before any page is built (SiteOptionsError names the key).
-    _state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config))
-    for notice in option_notices(_state.options):
-        log.info(f"{notice.path}: {notice.message} ({notice.hint})")
-    _guard_links(config)
-    config.markdown_extensions.append(TrustedFragmentsExtension(_state.fragments))
-    if worker_index_wanted(_command):
-        _state.search_index = _index_in_worker(config)
-    return config
+# A build's state is kept on the MkDocs config of that build, which every later event is handed.
+STATE_ATTRIBUTE = "_llminfra_build"
+
+
+def state_of(config) -> BuildState:
+    state = getattr(config, STATE_ATTRIBUTE, None)
+    if state is None:
+        raise RuntimeError("llminfra hooks: on_config did not run for this build")
+    return state
 
 
 def files(files, *, config):
-    state = _require_state()
+    state = state_of(config)
     catalog = build_catalog(state.layout, upstream=state.options.upstream)
     state.catalog = catalog
     state.timings.update(catalog.timings)
@@ -96,9 +123,9 @@ def files(files, *, config):
                                   render_options(site_settings(config, state.options),
                                                  html_block=state.fragments.token))
     for page in state.plan.pages:
-        add_generated_file(files, config, page, state.renderer, _serve_cache)
-    if _serve_cache is not None:
-        _mark_rewritten_pages(files, state.renderer, _serve_cache)
+        add_generated_file(files, config, page, state.renderer, state.serve_cache)
+    if state.serve_cache is not None:
+        _mark_rewritten_pages(files, state.renderer, state.serve_cache)
     state.timings["pages"] = time.perf_counter() - started
     return files
 
@@ -106,7 +133,7 @@ def files(files, *, config):
 def nav(nav, *, config, files):
     # awesome-pages only finds files that exist in docs/; generated pages it
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
-    state = _require_state()
+    state = state_of(config)
     link_generated_pages(nav, files, state.plan.by_src_uri)
     older_parts = {part.page for part in state.catalog.older_parts}
     drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
@@ -119,13 +146,13 @@ def nav(nav, *, config, files):
 def page_read_source(*, page, config):
     # Source pages are read (and their encoding problems reported) by the
     # catalog; MkDocs would stop the build on a stray invalid byte.
-    state = _require_state()
+    state = state_of(config)
     source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
     return source.text.raw if source is not None else None
 
 
 def page_markdown(markdown, *, page, config, files):
-    state = _require_state()
+    state = state_of(config)
     _escape_page_meta(page)
     planned = state.plan.get(page.file.src_uri)
     if planned is not None and planned.is_listing:  # its body goes into its template (page_context)
@@ -137,7 +164,7 @@ def page_markdown(markdown, *, page, config, files):
 
 
 def page_content(html, *, page, config, files):
-    state = _require_state()
+    state = state_of(config)
     if state.search_index is not None:
         state.search_index.submit(page, html)
     release_markdown(page)
@@ -151,7 +178,7 @@ def env(env, *, config, files):
 
 
 def page_context(context, *, page, config, nav):
-    state = _require_state()
+    state = state_of(config)
     planned = state.plan.get(page.file.src_uri)
     if planned is not None:
         page.edit_url = state.renderer.source_url(planned.edit_path, planned.edit_line) if planned.edit_path else None
@@ -166,7 +193,7 @@ def page_context(context, *, page, config, nav):
 
 
 def post_page(output, *, page, config):
-    state = _require_state()
+    state = state_of(config)
     page.content = ""  # written: MkDocs would keep every page's HTML until the end of the build
     started = time.perf_counter()
     output = compact_html(output)
@@ -175,7 +202,7 @@ def post_page(output, *, page, config):
 
 
 def post_build(*, config):
-    state = _require_state()
+    state = state_of(config)
     started = time.perf_counter()
     options = FeedOptions.for_site(site_settings(config, state.options))
     write_feeds(state.catalog, options, Path(config.site_dir))
@@ -196,12 +223,6 @@ def post_build(*, config):
 
 
 # -- helpers ---------------------------------------------------------------
-
-
-def _require_state() -> BuildState:
-    if _state is None:
-        raise RuntimeError("llminfra hooks: on_config did not run")
-    return _state
 
 
 def _guard_links(config) -> None:
