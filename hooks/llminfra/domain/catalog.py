@@ -13,7 +13,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from llminfra.domain.document import ParsedSource
+from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
@@ -67,6 +67,8 @@ class Catalog:
     untagged: list[Entry] = field(default_factory=list)  # got no tag from keywords
     timings: dict[str, float] = field(default_factory=dict)
     upstream: UpstreamProvenance | None = None  # what the mirror was last synced from (data/upstream.yml)
+    # The other markdown pages under docs/ (home, 订阅, …), read once: MkDocs is handed their validated text.
+    docs_pages: dict[str, SourceText] = field(default_factory=dict)
 
     @property
     def newest_first(self) -> list[Entry]:

@@ -17,7 +17,7 @@ class SourceText:
     lines: list[str]
     meta: dict = field(default_factory=dict)
     body_offset: int = 0  # number of lines taken by the front matter
-    meta_error: str | None = None
+    meta_problems: list[SourceProblem] = field(default_factory=list)  # the front matter's, if it is invalid
 
     def line_number(self, index: int) -> int:
         """1-based line number in the file of body line ``index``."""

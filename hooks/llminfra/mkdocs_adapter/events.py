@@ -18,7 +18,6 @@ from pathlib import Path
 from markupsafe import Markup
 from material.plugins.search.plugin import SearchPlugin
 from mkdocs.exceptions import PluginError
-from mkdocs.utils.meta import get_data as split_front_matter
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
@@ -43,6 +42,7 @@ from llminfra.publish.podcast import write_podcast
 from llminfra.render.options import render_options
 from llminfra.render.safe_html import SafeLinksExtension
 from llminfra.render.site_renderer import SiteRenderer
+from llminfra.sources.front_matter import markdown_for_mkdocs
 from llminfra.sources.loading import build_catalog
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
@@ -144,11 +144,13 @@ def nav(nav, *, config, files):
 
 
 def page_read_source(*, page, config):
-    # Source pages are read (and their encoding problems reported) by the
-    # catalog; MkDocs would stop the build on a stray invalid byte.
+    # Source pages are read (and their encoding problems reported) by the catalog; MkDocs would stop the build
+    # on a stray invalid byte. Every page reaches MkDocs with its front matter validated and written anew
+    # (sources.front_matter): MkDocs' own YAML loader never reads what a writer put there.
     state = state_of(config)
-    source = state.catalog.source_for(page.file.src_uri) if state.catalog else None
-    return source.text.raw if source is not None else None
+    source = state.catalog.source_for(page.file.src_uri)
+    text = source.text if source is not None else state.catalog.docs_pages.get(page.file.src_uri)
+    return markdown_for_mkdocs(text) if text is not None else None
 
 
 def page_markdown(markdown, *, page, config, files):
@@ -279,6 +281,7 @@ def _mark_rewritten_pages(files, renderer: SiteRenderer, cache: ServeCache) -> N
             continue
         # A source page's body comes from the catalog (which also copes with bad bytes in the file).
         is_source = renderer.catalog.source_for(file.src_uri) is not None
-        body = "" if is_source else split_front_matter(file.content_string)[0]
+        page = renderer.catalog.docs_pages.get(file.src_uri)
+        body = "" if is_source or page is None else "\n".join(page.lines) + "\n"
         if cache.body_changed(file.src_uri, renderer.page_markdown(file.src_uri, body)):
             mark_for_rebuild(file.abs_dest_path)

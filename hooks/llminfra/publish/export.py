@@ -104,7 +104,7 @@ def split_front_matter(path: str, raw: str) -> tuple[str, str]:
     theme prints them into ``<head>``.
     """
     text = read_source_text(path, raw)
-    if not text.body_offset:
+    if not text.body_offset or text.meta_problems:  # an invalid block is dropped, as the build drops it
         return "", "\n".join(text.lines) + "\n"
     lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     block = "\n".join(lines[: text.body_offset]) + "\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from pathlib import Path
 
 from llminfra.domain.catalog import Catalog, assemble_catalog
-from llminfra.domain.document import ParsedSource
+from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
@@ -15,6 +16,7 @@ from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
+from llminfra.sources.markdown_lines import read_source_text
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.provenance import read_provenance
 from llminfra.sources.series import SeriesIndexParser
@@ -57,6 +59,21 @@ def discover_sources(layout: SiteLayout) -> list[tuple[SourceKind, str]]:
     return found
 
 
+def read_docs_pages(layout: SiteLayout, source_pages: set[str]) -> dict[str, SourceText]:
+    """Every other markdown page under docs/ (docs-relative path -> text), in a stable order."""
+    pages: dict[str, SourceText] = {}
+    docs = layout.docs_path
+    for folder, dirs, names in os.walk(docs):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder, name)
+            page = path.relative_to(docs).as_posix()
+            if name.endswith(".md") and page not in source_pages and path.is_file():
+                raw = path.read_bytes().decode("utf-8", errors="replace")
+                pages[page] = read_source_text(layout.project_path(page), raw)
+    return pages
+
+
 def local_audio_files(layout: SiteLayout, sources: list[ParsedSource]) -> frozenset[str]:
     """The site paths of the local audio clips the sources name that exist under docs/."""
     named = {edit.clip.site_path for source in sources for edit in source.edits
@@ -94,6 +111,9 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits, local_audio_files(layout, sources))
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
+    catalog.docs_pages = read_docs_pages(layout, {source.page for source in sources})
+    for page in catalog.docs_pages.values():
+        catalog.problems.extend(page.meta_problems)
     check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)
     catalog.timings = {"parse": parsed_seconds, **catalog.timings}
     return catalog

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
-import yaml
 
 from llminfra.domain.document import ParsedSource, SourceText
+from llminfra.sources.front_matter import read_front_matter
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A closing run of # counts only after a space, as in CommonMark ("C#" keeps its #).
@@ -48,26 +48,14 @@ def read_source_text(path: str, raw: str) -> SourceText:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    if lines and lines[0].strip() == "---":
-        for end in range(1, len(lines)):
-            if lines[end].strip() in ("---", "..."):
-                block = "\n".join(lines[1:end])
-                try:
-                    meta = yaml.safe_load(block) or {}
-                    error = None if isinstance(meta, dict) else "front matter is not a mapping"
-                except yaml.YAMLError as exc:
-                    meta, error = {}, f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
-                except ValueError as exc:  # e.g. date: 2026-02-30
-                    meta, error = {}, f"a front matter value does not parse: {exc}"
-                if not isinstance(meta, dict):
-                    meta = {}
-                return SourceText(path, text, lines[end + 1 :], meta, end + 1, error)
-    return SourceText(path, text, lines)
+    front = read_front_matter(path, lines)
+    return SourceText(path, text, lines[front.lines :], front.meta, front.lines, front.problems)
 
 
 def open_source(kind, path: str, page: str, raw: str) -> ParsedSource:
     """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding."""
     source = ParsedSource(kind, read_source_text(path, raw), page)
+    source.problems.extend(source.text.meta_problems)
     text = source.text.raw
     if "\ufffd" in text:
         line = text[: text.index("\ufffd")].count("\n") + 1

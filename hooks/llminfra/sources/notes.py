@@ -58,8 +58,6 @@ class NoteParser:
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
         source = open_source(self.kind, path, page, raw)
         text = source.text
-        if text.meta_error:
-            source.problem_at_line(1, text.meta_error, "fix the YAML between the --- lines")
         date = self._date(source)
         note_title = str(text.meta.get("title") or "")
         headings = list(iter_headings(text.lines, BOUNDARY))
