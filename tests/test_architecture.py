@@ -158,3 +158,29 @@ def test_hooks_that_must_follow_the_search_plugin_say_so_with_event_priority():
     spec.loader.exec_module(hooks)
     for event in ("on_config", "on_page_context", "on_post_build"):
         assert getattr(hooks, event).mkdocs_priority < 0, event  # Material's search plugin runs at 0
+
+
+NETWORK_MODULES = ("requests", "urllib.request", "http.client", "socket", "urllib3")
+# The build (domain, sources, render, publish, the adapter) never touches the network: downloads are
+# authoring's, for the two commands that use them (sync, audio).
+NETWORK_LAYERS = ("authoring", "commands")
+
+
+def network_imports(package: Path = PACKAGE) -> list[str]:
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        here = layer_of_module(module_name(path, package))
+        if here in NETWORK_LAYERS:
+            continue
+        for line, imported in imported_modules(path, package):
+            if imported == "urllib" or any(imported == m or imported.startswith(m + ".") for m in NETWORK_MODULES):
+                found.append(f"{path.relative_to(package.parent)}:{line}: {imported}")
+    return found
+
+
+def test_only_authoring_and_the_commands_can_reach_the_network(tmp_path):
+    assert network_imports() == []
+    package = tmp_path / "llminfra"
+    (package / "sources").mkdir(parents=True)
+    (package / "sources" / "fetch.py").write_text("import requests\n")
+    assert network_imports(package) == ["llminfra/sources/fetch.py:1: requests"]

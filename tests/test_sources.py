@@ -234,7 +234,8 @@ def test_discarded_and_pending_items_are_not_entries():
     ("---\ntitle: t\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n- **来源**：<https://e.com>\n", "no date"),
     ("---\ndate: 2026-02-30\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n- **来源**：<https://e.com>\n", "does not parse"),
     ("---\ndate: 2026-06-01\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n正文\n", "no 来源 line"),
-    ("---\ndate: [\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n- **来源**：<https://e.com>\n", "front matter: YAML syntax error"),
+    ("---\ndate: [\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n- **来源**：<https://e.com>\n",
+     "front matter: YAML syntax error"),
     ("---\ndate: &d 2026-06-01\ntitle: *d\n---\n\n## ✅ 保留条目\n\n### 1. A\n\n- **来源**：<https://e.com>\n",
      "front matter: YAML aliases (*name) are not allowed"),
 ])
