@@ -1,0 +1,49 @@
+"""Reading ``data/arrivals.yml``, the time each upstream entry first appeared (``llminfra.domain.arrivals``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from llminfra.domain.problems import SourceProblem
+from llminfra.sources.yaml_text import node_line, read_yaml
+
+ARRIVALS_FILE = "data/arrivals.yml"
+REWRITE = "written by python -m llminfra sync; rebuild it with python -m llminfra backfill"
+
+
+def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]:
+    """entry key -> arrival time (with its UTC offset); empty when the file does not exist."""
+    path = root / ARRIVALS_FILE
+    if not path.is_file():
+        return {}, []
+    parsed = read_yaml(path.read_text(encoding="utf-8"), ARRIVALS_FILE)
+    if not parsed.ok:
+        return {}, parsed.problems
+    if parsed.value is None:
+        return {}, []
+    if not isinstance(parsed.value, dict):
+        return {}, [SourceProblem(ARRIVALS_FILE, 1, "is not a mapping of entry to arrival time", REWRITE)]
+    arrivals: dict[str, datetime] = {}
+    problems: list[SourceProblem] = []
+    for key_node, _ in parsed.node.value:
+        key, value = str(key_node.value), parsed.value.get(key_node.value)
+        when = _time(value)
+        if when is None:
+            problems.append(SourceProblem(ARRIVALS_FILE, node_line(key_node),
+                                          f"arrival of {key} is not a date and time with its UTC offset: {value!r}",
+                                          "write it as 2025-11-06T23:50:49+08:00; " + REWRITE))
+            continue
+        arrivals[key] = when
+    return arrivals, problems
+
+
+def _time(value) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    return None
