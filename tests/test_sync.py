@@ -129,7 +129,6 @@ def test_sync_records_provenance_from_the_history_index_and_the_share_page_shows
     (b"", "the file is empty"),
     (b"<!DOCTYPE html><html><body>Rate limited</body></html>", "HTML page, not a share list"),
     (b"\xff\xfe# t\n", "not UTF-8"),
-    (b"# t\n\n## 2025-9\n\n## [a](https://e.com/a)\n\nx\n", "not a valid YYYYMM"),
 ])
 def test_content_that_is_not_a_share_list_is_refused_and_the_mirror_is_kept(project, capsys, tmp_path, body,
                                                                             message):

@@ -112,7 +112,7 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
         problems.extend(source.problems)
     _resolve_mirror_audio(local_files, sources, problems)  # before merging: a merged listing takes its audio along
     entries, duplicates = _merge_duplicates(sources, problems)
-    _check_anchors(entries, problems)
+    _check_anchors(entries, {source.path for source in sources if source.mirror_of}, problems)
     _check_local_audio(layout, local_files, entries, problems)
     catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
     # After the anchor check, which is per source file: parts move entries to other pages.
@@ -154,7 +154,7 @@ def _merge_duplicates(sources, problems):
     return entries, duplicates
 
 
-def _check_anchors(entries, problems):
+def _check_anchors(entries, mirrors: set[str], problems):
     seen: dict[tuple[str, str], Entry] = {}
     for entry in entries:
         key = (entry.page, entry.anchor)
@@ -162,7 +162,8 @@ def _check_anchors(entries, problems):
             problems.append(SourceProblem(
                 entry.source.path, entry.source.line,
                 f"anchor #{entry.anchor} is already used by the entry at {seen[key].source}",
-                "give one of them another {#anchor} or link"))
+                "give one of them another {#anchor} or link",
+                severity="notice" if entry.source.path in mirrors else "error"))
             entry.anchor = f"{entry.anchor}-{entry.source.line}"
         seen[(entry.page, entry.anchor)] = entry
 

@@ -62,7 +62,7 @@ class ParsedSource:
         return self.text.path
 
     def problem(self, index: int, message: str, hint: str = "", severity: str = "error") -> None:
-        self.problems.append(SourceProblem(self.path, self.text.line_number(index), message, hint, severity))
+        self.problem_at_line(self.text.line_number(index), message, hint, severity)
 
     def close_open_fence(self, heading) -> None:
         """Report a code fence left open above ``heading`` and close it when rendering."""
@@ -73,4 +73,8 @@ class ParsedSource:
         self.edits.append(LineEdit(heading.index, heading.index - 1, "insert", prefix=[heading.closes_fence, ""]))
 
     def problem_at_line(self, line: int, message: str, hint: str = "", severity: str = "error") -> None:
+        # Upstream's file is never rejected: nobody here can fix it, and one bad entry must not stop the daily
+        # sync. Whatever is wrong in the mirror is rendered inert and reported as a notice.
+        if self.mirror_of:
+            severity = "notice"
         self.problems.append(SourceProblem(self.path, line, message, hint, severity))

@@ -52,10 +52,14 @@ def read_source_text(path: str, raw: str) -> SourceText:
     return SourceText(path, text, lines[front.lines :], front.meta, front.lines, front.problems)
 
 
-def open_source(kind, path: str, page: str, raw: str) -> ParsedSource:
-    """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding."""
-    source = ParsedSource(kind, read_source_text(path, raw), page)
-    source.problems.extend(source.text.meta_problems)
+def open_source(kind, path: str, page: str, raw: str, mirror_of: str | None = None) -> ParsedSource:
+    """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding.
+
+    ``mirror_of``: the raw URL of the upstream file this one mirrors (its problems are then notices).
+    """
+    source = ParsedSource(kind, read_source_text(path, raw), page, mirror_of=mirror_of)
+    for problem in source.text.meta_problems:
+        source.problem_at_line(problem.line, problem.message, problem.hint)
     text = source.text.raw
     if "\ufffd" in text:
         line = text[: text.index("\ufffd")].count("\n") + 1

@@ -56,14 +56,8 @@ class ShareListParser:
     def __init__(self, mirror_of: str | None = None):
         self.mirror_of = mirror_of
 
-    @property
-    def tolerated(self) -> str:
-        """Severity of a defect the upstream collector makes: nobody can fix it in the mirror."""
-        return "notice" if self.mirror_of else "error"
-
     def parse(self, path: str, page: str, raw: str) -> ParsedSource:
-        source = open_source(self.kind, path, page, raw)
-        source.mirror_of = self.mirror_of
+        source = open_source(self.kind, path, page, raw, mirror_of=self.mirror_of)
         lines = source.text.lines
         headings = [h for h in iter_headings(lines, BOUNDARY) if h.level == 2]
         if self.mirror_of:
@@ -87,7 +81,7 @@ class ShareListParser:
             entry = self._entry(source, heading, month, positions.get(month, 0))
             if not month_seen:
                 source.problem(heading.index, "entry comes before any month heading",
-                               "put a '## YYYYMM' heading above it", severity=self.tolerated)
+                               "put a '## YYYYMM' heading above it")
             positions[month] = positions.get(month, 0) + 1
             source.edits.append(LineEdit(heading.index, heading.index, "entry", entry=entry, level=3))
             summary = split_audio_blocks(source, entry, heading.index + 1, end)
@@ -95,7 +89,7 @@ class ShareListParser:
             entry.excerpt = plain_excerpt(entry.summary)
             if not entry.summary.strip():
                 source.problem(heading.index, f"entry {entry.title[:40]!r} has no summary",
-                               "write a sentence or two under the heading", severity=self.tolerated)
+                               "write a sentence or two under the heading")
             source.entries.append(entry)
         return source
 
@@ -179,5 +173,5 @@ class ShareListParser:
             return parsed
         source.problem(heading.index, "entry title has unbalanced brackets or '](' that Markdown reads otherwise",
                        "read as title and link; escape them as \\[ \\] in the title" if not self.mirror_of
-                       else "read as the upstream collector wrote it: title, then the link", severity=self.tolerated)
+                       else "read as the upstream collector wrote it: title, then the link")
         return collector.group(1), collector.group(2), ""
