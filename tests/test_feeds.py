@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -15,11 +16,9 @@ from conftest import FROZEN, ROOT, copy_project, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
-from llminfra.domain.site_options import FeedSettings
+from llminfra.domain.site_options import FeedSettings, SiteOptions, SiteSettings
 from llminfra.domain.urls import absolute_url, tag_feed_path
 from llminfra.publish.feeds import (
-    DEFAULT_LIMIT,
-    DEFAULT_TAG_LIMIT,
     FeedOptions,
     entry_datetime,
     feed_updated,
@@ -29,6 +28,8 @@ from llminfra.sources.loading import build_catalog
 
 SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
 CHINESE_TAG = "向量检索实践"
+# The feeds' default limits (mkdocs.yml does not set them in the test projects).
+FEED_LIMIT, TAG_FEED_LIMIT = FeedSettings().limit, FeedSettings().tag_limit
 ALTERNATE = re.compile(r'<link rel="alternate feed" type="([^"]+)" title="([^"]*)" href="([^"]+)">')
 
 
@@ -59,8 +60,8 @@ def feed_dates(xml: str) -> list[datetime]:
 
 
 def test_site_rss_and_atom_hold_the_newest_entries_newest_first(built_site, catalog, options):
-    expected = [options.entry_url(e) for e in catalog.newest_first[:DEFAULT_LIMIT]]
-    assert len(catalog.entries) > DEFAULT_LIMIT  # the cap is exercised
+    expected = [options.entry_url(e) for e in catalog.newest_first[:FEED_LIMIT]]
+    assert len(catalog.entries) > FEED_LIMIT  # the cap is exercised
     for name in ("feed.xml", "atom.xml"):
         parsed = parse(built_site.path / "feeds" / name)
         assert [item.id for item in parsed.entries] == expected, name
@@ -73,7 +74,7 @@ def test_site_rss_and_atom_hold_the_newest_entries_newest_first(built_site, cata
 def test_items_carry_outbound_link_site_link_date_tags_and_excerpt(built_site, catalog, options):
     rss = {item.id: item for item in parse(built_site.path / "feeds/feed.xml").entries}
     atom = {item.id: item for item in parse(built_site.path / "feeds/atom.xml").entries}
-    for entry in catalog.newest_first[:DEFAULT_LIMIT]:
+    for entry in catalog.newest_first[:FEED_LIMIT]:
         site_link = options.entry_url(entry)
         assert site_link.startswith(SITE_URL) and site_link.endswith(f"#{entry.anchor}")
         names = [catalog.tags[slug].name for slug in entry.tags]
@@ -91,7 +92,7 @@ def test_items_carry_outbound_link_site_link_date_tags_and_excerpt(built_site, c
 def test_rss_guid_is_a_permalink_to_the_entry_on_the_site(built_site):
     xml = (built_site.path / "feeds/feed.xml").read_text(encoding="utf-8")
     guids = re.findall(r'<guid isPermaLink="true">([^<]+)</guid>', xml)
-    assert len(guids) == DEFAULT_LIMIT
+    assert len(guids) == FEED_LIMIT
     path, _, anchor = guids[0][len(SITE_URL):].partition("#")
     assert anchor and (built_site.path / path / "index.html").is_file()
     assert f'id="{anchor}"' in built_site.page(path)
@@ -117,7 +118,7 @@ def test_json_feed_follows_json_feed_1_1(built_site, catalog, options):
     feed = json.loads((built_site.path / "feeds/feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["feed_url"] == SITE_URL + "feeds/feed.json" and feed["home_page_url"] == SITE_URL
-    entries = catalog.newest_first[:DEFAULT_LIMIT]
+    entries = catalog.newest_first[:FEED_LIMIT]
     assert [item["id"] for item in feed["items"]] == [options.entry_url(e) for e in entries]
     for item, entry in zip(feed["items"], entries):
         assert item["url"] == options.entry_url(entry)
@@ -130,7 +131,7 @@ def test_json_feed_follows_json_feed_1_1(built_site, catalog, options):
 def test_every_tag_has_a_feed_with_exactly_its_entries(built_site, catalog, options):
     for tag in catalog.tags.values():
         parsed = parse(built_site.path / tag_feed_path(tag.slug))
-        expected = [options.entry_url(e) for e in tag.entries[:DEFAULT_TAG_LIMIT]]
+        expected = [options.entry_url(e) for e in tag.entries[:TAG_FEED_LIMIT]]
         assert [item.id for item in parsed.entries] == expected, tag.slug
         assert parsed.feed.link == SITE_URL + f"tags/{tag.slug}/"
         assert tag.name in parsed.feed.title
@@ -183,15 +184,18 @@ def test_month_entries_are_dated_on_the_1st_in_list_order_day_entries_at_noon_ut
 
 def test_feed_limits_and_author_come_from_the_site_options():
     # Validation of the values is the options block's (tests/test_site_options.py).
-    default = FeedOptions.from_site_options(FeedSettings(), site_url=SITE_URL, site_name="s", author="site author")
-    assert (default.limit, default.tag_limit, default.author) == (DEFAULT_LIMIT, DEFAULT_TAG_LIMIT, "site author")
-    options = FeedOptions.from_site_options(FeedSettings(limit=0, tag_limit=5, author="编辑部"),
-                                            site_url=SITE_URL, site_name="s", author="site author")
-    assert (options.limit, options.tag_limit, options.author) == (0, 5, "编辑部")
+    site = SiteSettings(site_url=SITE_URL, site_name="站名", site_author="site author")
+    default = FeedOptions.for_site(site)
+    assert (default.limit, default.tag_limit, default.author_name) == (50, 20, "site author")
+    block = FeedSettings(limit=0, tag_limit=5, author="编辑部", owner_email="podcast@example.org")
+    options = FeedOptions.for_site(replace(site, options=SiteOptions(feeds=block)))
+    assert (options.limit, options.tag_limit, options.author_name, options.owner_email) == (
+        0, 5, "编辑部", "podcast@example.org")
+    assert FeedOptions.for_site(replace(site, site_author="")).author_name == "站名"
 
 
 def test_tag_feeds_hold_the_newest_tag_limit_entries(catalog, tmp_path):
-    options = FeedOptions(site_url="https://example.org/", site_name="s", limit=50, tag_limit=3)
+    options = FeedOptions(site_url="https://example.org/", site_name="s", settings=FeedSettings(limit=50, tag_limit=3))
     write_feeds(catalog, options, tmp_path)
     vllm = parse(tmp_path / tag_feed_path("vllm"))
     assert len(catalog.tags["vllm"].entries) > 3
@@ -200,7 +204,8 @@ def test_tag_feeds_hold_the_newest_tag_limit_entries(catalog, tmp_path):
 
 
 def test_limit_zero_writes_the_whole_archive(catalog, tmp_path):
-    options = FeedOptions(site_url="https://example.org/base/", site_name="s", limit=0, tag_limit=0)
+    options = FeedOptions(site_url="https://example.org/base/", site_name="s",
+                          settings=FeedSettings(limit=0, tag_limit=0))
     write_feeds(catalog, options, tmp_path)
     assert len(parse(tmp_path / "feeds/feed.xml").entries) == len(catalog.entries)
     assert len(parse(tmp_path / "feeds/atom.xml").entries) == len(catalog.entries)
@@ -295,4 +300,4 @@ def test_chinese_tags_get_a_feed_linked_with_an_encoded_url(chinese_tag_site):
 
 def test_full_archive_option_in_mkdocs_yml(chinese_tag_site):
     site, catalog = chinese_tag_site
-    assert len(parse(site / "feeds/feed.xml").entries) == len(catalog.entries) > DEFAULT_LIMIT
+    assert len(parse(site / "feeds/feed.xml").entries) == len(catalog.entries) > FEED_LIMIT

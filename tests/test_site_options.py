@@ -9,8 +9,6 @@ from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.commands.cli import main
 from llminfra.domain.site_options import (
-    DEFAULT_FEED_LIMIT,
-    DEFAULT_TAG_FEED_LIMIT,
     FeedSettings,
     SiteOptions,
     UpstreamSettings,
@@ -46,8 +44,7 @@ def problems_of(project: Path, block: str) -> list[str]:
 def test_defaults_apply_when_the_block_is_absent(tmp_path):
     options = options_of(tmp_path, "  generator: false\n")
     assert options == SiteOptions(repo_url="https://github.com/owner/repo")
-    assert (options.feeds.limit, options.feeds.tag_limit, options.feeds.author) == (
-        DEFAULT_FEED_LIMIT, DEFAULT_TAG_FEED_LIMIT, "")
+    assert (options.feeds.limit, options.feeds.tag_limit, options.feeds.author) == (50, 20, "")
     assert options.source_branch == "main"
     assert options.upstream.readme_url == "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/README.md"
     assert options.upstream.repository == "https://github.com/DongminWu/LLM-Infra-sys"
@@ -56,7 +53,7 @@ def test_defaults_apply_when_the_block_is_absent(tmp_path):
 
 def test_defaults_apply_to_the_keys_a_block_leaves_out(tmp_path):
     options = options_of(tmp_path, "  llminfra:\n    feeds:\n      tag_limit: 0\n    upstream:\n")
-    assert options.feeds == FeedSettings(limit=DEFAULT_FEED_LIMIT, tag_limit=0)
+    assert options.feeds == FeedSettings(limit=50, tag_limit=0)
     assert options.upstream == UpstreamSettings()
 
 
@@ -212,3 +209,22 @@ def test_check_notices_a_podcast_without_an_owner_address(tmp_path, capsys, emai
     err = capsys.readouterr().err
     assert code == 0
     assert ("mkdocs.yml: notice: extra.llminfra.feeds.owner_email is empty" in err) == noticed
+
+
+def test_an_option_is_declared_once_and_validated_from_its_declaration():
+    """The typed config MkDocs validates is made from the domain's declarations: nothing is written twice."""
+    from dataclasses import dataclass
+
+    from llminfra.domain.site_options import TEXT, WHOLE_NUMBER, option
+    from llminfra.mkdocs_adapter.site_config import Section, SectionError, config_class, settings_from
+
+    @dataclass(frozen=True)
+    class Block:
+        count: int = option(3, WHOLE_NUMBER, "how many")
+        name: str = option("x", TEXT, "what")
+
+    assert settings_from(Block, Section[config_class(Block)]().validate({"count": 5})) == Block(count=5)
+    with pytest.raises(SectionError) as raised:
+        Section[config_class(Block)]().validate({"count": -1, "nmae": "y"})
+    assert [key for key, _ in raised.value.problems] == ["count", "nmae"]
+    assert [name for name, _ in config_class(SiteOptions)._schema] == ["source_branch", "feeds", "upstream"]

@@ -15,41 +15,52 @@ from typing import Any
 
 from llminfra.domain.problems import SourceProblem
 
-# The site feeds hold the newest `limit` entries; 0 = every entry.
-DEFAULT_FEED_LIMIT = 50
-# A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
-DEFAULT_TAG_FEED_LIMIT = 20
-DEFAULT_SOURCE_BRANCH = "main"
-DEFAULT_UPSTREAM_REPOSITORY = "https://github.com/DongminWu/LLM-Infra-sys"
-DEFAULT_UPSTREAM_BRANCH = "main"
-DEFAULT_UPSTREAM_README_URL = "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/README.md"
+# What each option holds, for the validation (``mkdocs_adapter.site_config`` builds MkDocs' typed config from
+# these declarations, so an option is declared once: here, with its default, its kind and what it means).
+WHOLE_NUMBER = "a whole number >= 0 (0 = every entry)"
+TEXT = "a non-empty string"
+OPTIONAL_TEXT = "a string"
+HTTP_URL = "an absolute http(s) URL"
+
+
+def option(default, kind: str, doc: str):
+    """An option of the ``extra.llminfra`` block: its default, its kind (how it is validated) and its meaning."""
+    return field(default=default, metadata={"kind": kind, "doc": doc})
+
+
+def section(settings: type):
+    """A nested block of options (``feeds:``, ``upstream:``), described by the dataclass ``settings``."""
+    return field(default_factory=settings, metadata={"section": settings})
 
 
 @dataclass(frozen=True)
 class FeedSettings:
-    limit: int = DEFAULT_FEED_LIMIT  # items of the site feeds; 0 = every entry
-    tag_limit: int = DEFAULT_TAG_FEED_LIMIT  # items per tag feed; 0 = every entry
-    author: str = ""  # empty: the site author, else the site name
-    owner_email: str = ""  # the podcast's itunes:owner; empty: none is written
+    # A reader subscribed to a tag gets its new entries; 301 tags × 50 entries would be most of a large site again.
+    limit: int = option(50, WHOLE_NUMBER, "items of the site feeds; 0 = every entry")
+    tag_limit: int = option(20, WHOLE_NUMBER, "items of each tag's feed; 0 = every entry")
+    author: str = option("", OPTIONAL_TEXT, "the feeds' author; empty: site_author, else site_name")
+    owner_email: str = option("", OPTIONAL_TEXT, "the podcast's itunes:owner address; empty: none is written")
 
 
 @dataclass(frozen=True)
 class UpstreamSettings:
     """Where the upstream share list comes from (the ``sync`` command reads it)."""
 
-    readme_url: str = DEFAULT_UPSTREAM_README_URL
-    repository: str = DEFAULT_UPSTREAM_REPOSITORY
-    branch: str = DEFAULT_UPSTREAM_BRANCH
+    readme_url: str = option("https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/README.md", HTTP_URL,
+                             "the raw README that sync copies into the mirror")
+    repository: str = option("https://github.com/DongminWu/LLM-Infra-sys", HTTP_URL,
+                             "the upstream repository's web address")
+    branch: str = option("main", TEXT, "the upstream branch sync follows")
 
 
 @dataclass(frozen=True)
 class SiteOptions:
     """Every option of the site: the ``extra.llminfra`` block, plus MkDocs' ``repo_url`` it combines with."""
 
-    source_branch: str = DEFAULT_SOURCE_BRANCH  # branch of repo_url that edit and source links point into
-    feeds: FeedSettings = field(default_factory=FeedSettings)
-    upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
-    repo_url: str = ""  # MkDocs' top-level repo_url
+    source_branch: str = option("main", TEXT, "the branch of repo_url that edit and source links point into")
+    feeds: FeedSettings = section(FeedSettings)
+    upstream: UpstreamSettings = section(UpstreamSettings)
+    repo_url: str = ""  # MkDocs' top-level repo_url (not an option of the block)
 
     @property
     def repo_blob_url(self) -> str | None:

@@ -13,6 +13,8 @@ MkDocs' own loader (``!ENV``, ``!relative``, Python tags, built-in extensions).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +25,7 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from llminfra.domain import site_options as defaults
-from llminfra.domain.site_options import FeedSettings, SiteOptions, SiteSettings, UpstreamSettings
+from llminfra.domain.site_options import SiteOptions, SiteSettings
 
 BLOCK = "extra.llminfra"
 # Keys that lived directly under `extra:` before the block existed.
@@ -33,28 +35,35 @@ MOVED_KEYS = {"source_branch": f"{BLOCK}.source_branch", "feeds": f"{BLOCK}.feed
 class WholeNumber(opt.OptionallyRequired[int]):
     def run_validation(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(f"expected a whole number >= 0 (0 = every entry), got {value!r}")
+            raise ValidationError(f"expected {defaults.WHOLE_NUMBER}, got {value!r}")
         return value
 
 
 class Text(opt.OptionallyRequired[str]):
-    def __init__(self, default: str, *, allow_empty: bool = False):
-        super().__init__(default=default)
-        self.allow_empty = allow_empty
+    allow_empty = False
 
     def run_validation(self, value: object) -> str:
         if not isinstance(value, str) or not (value.strip() or self.allow_empty):
-            expected = "a string" if self.allow_empty else "a non-empty string"
-            raise ValidationError(f"expected {expected}, got {value!r}")
+            raise ValidationError(f"expected {defaults.OPTIONAL_TEXT if self.allow_empty else defaults.TEXT}, "
+                                  f"got {value!r}")
         return value.strip()
+
+
+class OptionalText(Text):
+    allow_empty = True
 
 
 class HttpUrl(opt.OptionallyRequired[str]):
     def run_validation(self, value: object) -> str:
         parts = urlsplit(value) if isinstance(value, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError(f"expected an absolute http(s) URL, got {value!r}")
+            raise ValidationError(f"expected {defaults.HTTP_URL}, got {value!r}")
         return value
+
+
+# How each kind of option (llminfra.domain.site_options) is validated.
+VALIDATORS = {defaults.WHOLE_NUMBER: WholeNumber, defaults.TEXT: Text, defaults.OPTIONAL_TEXT: OptionalText,
+              defaults.HTTP_URL: HttpUrl}
 
 
 class SectionError(ValidationError):
@@ -94,23 +103,27 @@ class Section(opt.SubConfig):
         return config
 
 
-class FeedsConfig(Config):
-    limit = WholeNumber(default=defaults.DEFAULT_FEED_LIMIT)
-    tag_limit = WholeNumber(default=defaults.DEFAULT_TAG_FEED_LIMIT)
-    author = Text(default="", allow_empty=True)
-    owner_email = Text(default="", allow_empty=True)
+@functools.cache
+def config_class(settings: type) -> type[Config]:
+    """MkDocs' typed config for a dataclass of options (``SiteOptions`` and its sections), made from its fields."""
+    schema = {}
+    for item in dataclasses.fields(settings):
+        if "section" in item.metadata:
+            schema[item.name] = Section[config_class(item.metadata["section"])]()
+        elif "kind" in item.metadata:
+            schema[item.name] = VALIDATORS[item.metadata["kind"]](default=item.default)
+    return type(f"{settings.__name__}Config", (Config,), schema)
 
 
-class UpstreamConfig(Config):
-    readme_url = HttpUrl(default=defaults.DEFAULT_UPSTREAM_README_URL)
-    repository = HttpUrl(default=defaults.DEFAULT_UPSTREAM_REPOSITORY)
-    branch = Text(default=defaults.DEFAULT_UPSTREAM_BRANCH)
-
-
-class SiteOptionsConfig(Config):
-    source_branch = Text(default=defaults.DEFAULT_SOURCE_BRANCH)
-    feeds = Section[FeedsConfig]()
-    upstream = Section[UpstreamConfig]()
+def settings_from(settings: type, config: Config):
+    """The dataclass ``settings`` holding a validated config's values."""
+    values = {}
+    for item in dataclasses.fields(settings):
+        if "section" in item.metadata:
+            values[item.name] = settings_from(item.metadata["section"], config[item.name])
+        elif "kind" in item.metadata:
+            values[item.name] = config[item.name]
+    return settings(**values)
 
 
 class SiteOptionsError(ConfigurationError):
@@ -127,21 +140,14 @@ def site_options(config) -> SiteOptions:
     problems = [(f"extra.{key}", f"moved: write it as {target}") for key, target in MOVED_KEYS.items()
                 if key in extra]
     try:
-        block = Section[SiteOptionsConfig]().validate(extra.get("llminfra"))
+        block = Section[config_class(SiteOptions)]().validate(extra.get("llminfra"))
     except SectionError as error:
         problems += [(f"{BLOCK}.{key}", message) for key, message in error.problems]
     except ValidationError as error:
         problems.append((BLOCK, str(error)))
     if problems:
         raise SiteOptionsError(problems)
-    return SiteOptions(
-        source_branch=block.source_branch,
-        feeds=FeedSettings(limit=block.feeds.limit, tag_limit=block.feeds.tag_limit, author=block.feeds.author,
-                           owner_email=block.feeds.owner_email),
-        upstream=UpstreamSettings(readme_url=block.upstream.readme_url, repository=block.upstream.repository,
-                                  branch=block.upstream.branch),
-        repo_url=config.repo_url or "",
-    )
+    return dataclasses.replace(settings_from(SiteOptions, block), repo_url=config.repo_url or "")
 
 
 def docs_dir_name(config) -> str:

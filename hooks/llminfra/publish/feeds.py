@@ -16,7 +16,7 @@ from the sources into feed readers; the full summary is one link away.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog, TagIndex
 from llminfra.domain.model import Entry, SourceLocation
-from llminfra.domain.site_options import DEFAULT_FEED_LIMIT, DEFAULT_TAG_FEED_LIMIT, FeedSettings, SiteSettings
+from llminfra.domain.site_options import FeedSettings, SiteSettings
 from llminfra.domain.urls import (
     SITE_ATOM,
     SITE_JSON,
@@ -40,8 +40,6 @@ from llminfra.domain.urls import (
     tag_page,
 )
 
-DEFAULT_LIMIT = DEFAULT_FEED_LIMIT
-DEFAULT_TAG_LIMIT = DEFAULT_TAG_FEED_LIMIT
 LANGUAGE = "zh-cn"
 GENERATOR = "llminfra"
 
@@ -61,35 +59,37 @@ SITEMAP_STUBS = ("feeds/sitemap.xml", "feeds/tags/sitemap.xml")
 
 @dataclass(frozen=True)
 class FeedOptions:
+    """The site's fields that feeds need, and its validated ``extra.llminfra.feeds`` block."""
+
     site_url: str  # absolute, e.g. https://example.org/site/
     site_name: str
     site_description: str = ""
-    author: str = ""
-    owner_email: str = ""  # the podcast's itunes:owner (directories write to it; never shown)
-    limit: int = DEFAULT_LIMIT  # items of the site feeds; 0 = every entry
-    tag_limit: int = DEFAULT_TAG_LIMIT  # items per tag feed; 0 = every entry
+    site_author: str = ""
     use_directory_urls: bool = True
+    settings: FeedSettings = field(default_factory=FeedSettings)
 
     @classmethod
     def for_site(cls, settings: SiteSettings) -> "FeedOptions":
         """The feeds of the site that ``settings`` describe (the hooks and the export alike)."""
-        return cls.from_site_options(
-            settings.options.feeds, site_url=settings.site_url, site_name=settings.site_name,
-            site_description=settings.site_description, author=settings.site_author,
-            use_directory_urls=settings.use_directory_urls)
+        return cls(site_url=settings.site_url, site_name=settings.site_name,
+                   site_description=settings.site_description, site_author=settings.site_author,
+                   use_directory_urls=settings.use_directory_urls, settings=settings.options.feeds)
 
-    @classmethod
-    def from_site_options(cls, feeds: FeedSettings, **fields) -> "FeedOptions":
-        """The validated ``extra.llminfra.feeds`` block plus the site's own fields (its author is the fallback)."""
-        if feeds.author:
-            fields["author"] = feeds.author
-        if feeds.owner_email:
-            fields["owner_email"] = feeds.owner_email
-        return cls(limit=feeds.limit, tag_limit=feeds.tag_limit, **fields)
+    @property
+    def limit(self) -> int:
+        return self.settings.limit  # items of the site feeds; 0 = every entry
+
+    @property
+    def tag_limit(self) -> int:
+        return self.settings.tag_limit  # items per tag feed; 0 = every entry
+
+    @property
+    def owner_email(self) -> str:
+        return self.settings.owner_email  # the podcast's itunes:owner (directories write to it; never shown)
 
     @property
     def author_name(self) -> str:
-        return self.author or self.site_name
+        return self.settings.author or self.site_author or self.site_name
 
     def url(self, path: str, anchor: str | None = None) -> str:
         return absolute_url(self.site_url, path, anchor)
