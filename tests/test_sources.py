@@ -243,3 +243,14 @@ def test_malformed_notes_are_reported(text, message):
     source = NoteParser().parse("docs/notes/x.md", "notes/x.md", text)
     assert any(message in p.message for p in source.problems), source.problems
     assert len(source.entries) == 1
+
+
+def test_the_parsers_and_the_renderer_agree_on_which_lines_are_code():
+    """One fence rule (CommonMark's): a closing fence has nothing after it, and a longer run still closes."""
+    from llminfra.render.markdown_text import blocks
+    from llminfra.sources.markdown_lines import iter_headings
+
+    lines = ["```", "# in code", "``` python", "# still code", "````", "# a heading", "~~~", "# code", "```", "~~~~"]
+    assert [h.text for h in iter_headings(lines)] == ["a heading"]
+    assert [(block, code) for block, code in blocks(lines)] == [
+        (lines[:5], True), (["# a heading"], False), (lines[6:], True)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from llminfra.sources.markdown_lines import closes_fence, fence_opening
+
 # The start of raw HTML (a tag, comment or declaration), but not an autolink
 # such as <https://…> or <name@example.com>, which markdown handles safely.
 RAW_HTML = re.compile(r"<(?!(?:https?|ftp)://[^<>\s]*>)(?![\w.+-]+@[\w.-]+>)[A-Za-z!/?]")
-FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 MARKDOWN_SPECIALS = set("\\`*_[]{}()#+-.!")
 HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -28,21 +29,25 @@ def has_raw_html(lines: list[str]) -> bool:
 
 
 def blocks(lines: list[str]):
-    """Split lines into (block, is_code) at blank lines; a fenced code block is one block."""
+    """Split lines into (block, is_code) at blank lines; a fenced code block is one block.
+
+    Code fences are told by the parsers' rule (``sources.markdown_lines``), so the renderer and the parsers
+    agree on which lines are code.
+    """
     block: list[str] = []
     fence: str | None = None
     for line in lines:
-        match = FENCE_LINE.match(line)
-        if fence is None and match:
-            if block:
-                yield block, False
-            block, fence = [line], match.group(1)[0] * len(match.group(1))
-            continue
         if fence is not None:
             block.append(line)
-            if match and match.group(1).startswith(fence):
+            if closes_fence(fence, line):
                 yield block, True
                 block, fence = [], None
+            continue
+        opening = fence_opening(line)
+        if opening is not None:
+            if block:
+                yield block, False
+            block, fence = [line], opening
             continue
         if line.strip():
             block.append(line)

@@ -19,11 +19,25 @@ import markdown
 from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.sources.front_matter import read_front_matter
 
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A closing run of # counts only after a space, as in CommonMark ("C#" keeps its #).
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 EXPLICIT_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'，。；）]+")
+
+
+def fence_opening(line: str) -> str | None:
+    """The fence ``line`` opens a code block with (its run of ``` or ~~~), or None."""
+    match = FENCE.match(line)
+    return match.group(1) if match else None
+
+
+def closes_fence(fence: str, line: str) -> bool:
+    """Whether ``line`` closes the code block opened by ``fence``: CommonMark's rule, the same character at
+    least as many times, then nothing but spaces."""
+    match = FENCE.match(line)
+    return bool(match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
+                and not line[match.end():].strip())
 
 
 @dataclass
@@ -78,18 +92,17 @@ def iter_headings(lines: list[str], boundary: re.Pattern | None = None):
     fence: str | None = None
     opened_at = 0
     for index, line in enumerate(lines):
-        match = FENCE.match(line)
         closes = None
-        if fence is not None and not match:
+        if fence is not None:
+            if closes_fence(fence, line):
+                fence = None
+                continue
             if boundary is None or not boundary.match(line):
                 continue
             closes, fence = fence, None
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence, opened_at = marker[0] * len(marker), index
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
-                fence = None
+        opening = fence_opening(line)
+        if opening is not None:
+            fence, opened_at = opening, index
             continue
         heading = HEADING.match(line)
         if heading:
