@@ -34,13 +34,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help=ROOT_HELP)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"llminfra.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"llminfra.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(subparsers)
+        importlib.import_module(f"llminfra.commands.{name}").register(subparsers)
     for subparser in subparsers.choices.values():
         # SUPPRESS: absent after the command, the value given before it (or the default) stays.
         subparser.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=ROOT_HELP)
