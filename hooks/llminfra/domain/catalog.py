@@ -11,16 +11,20 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from llminfra.domain.arrivals import arrival_key
 from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.model import Entry, SourceKind, month_label
+from llminfra.domain.model import Entry, PartialDate, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
+from llminfra.domain.weeks import WeekIndex, weekly_issues
 
 RELATED_TAGS = 8
 # More explicit tags than any reader could use is a mistake (or an attack on build time).
@@ -61,6 +65,7 @@ class Catalog:
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)  # (duplicate, kept entry)
     tags: dict[str, TagIndex] = field(default_factory=dict)
     months: list[MonthIndex] = field(default_factory=list)  # newest first
+    weeks: list[WeekIndex] = field(default_factory=list)  # ISO weeks with entries, newest first
     # Each source's parts (pages), oldest first; a short source is one part, its own page.
     parts: dict[str, list[SourcePart]] = field(default_factory=dict)
     unknown_tags: dict[str, list[Entry]] = field(default_factory=dict)
@@ -97,20 +102,30 @@ class Catalog:
     def errors(self) -> list[SourceProblem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    @functools.cached_property
+    def newest_dated(self) -> Entry | None:
+        """The entry published last among those dated to a day: what a reader has seen when they saw it."""
+        return max((e for e in self.entries if e.date is not None and e.date.day is not None),
+                   key=lambda e: e.published_at, default=None)
+
 
 def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[ParsedSource],
                      part_limits: PartLimits = DEFAULT_PART_LIMITS,
-                     local_files: frozenset[str] = frozenset()) -> Catalog:
-    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed.
+                     local_files: frozenset[str] = frozenset(),
+                     arrivals: Mapping[str, datetime] | None = None) -> Catalog:
+    """The catalog of parsed ``sources``: entries dated, duplicates merged, anchors checked, tags, months and
+    weeks indexed.
 
     ``local_files``: the site paths (under docs/) of the local audio clips that exist, as the caller found them
-    on disk; this module reads nothing.
+    on disk; ``arrivals``: when each upstream entry first appeared (``data/arrivals.yml``, by
+    ``llminfra.domain.arrivals.arrival_key``); this module reads nothing.
     """
     started = time.perf_counter()
     problems = list(taxonomy.problems)
     for source in sources:
         problems.extend(source.problems)
     _resolve_mirror_audio(local_files, sources, problems)  # before merging: a merged listing takes its audio along
+    _date_share_entries(sources, arrivals or {}, problems)  # before merging: a merged listing keeps the earliest
     entries, duplicates = _merge_duplicates(sources, problems)
     _check_anchors(entries, {source.path for source in sources if source.mirror_of}, problems)
     _check_local_audio(layout, local_files, entries, problems)
@@ -120,6 +135,7 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     _assign_tags(catalog)
     _index_tags(catalog)
     _index_months(catalog)
+    catalog.weeks = weekly_issues(catalog.newest_first)
     related_started = time.perf_counter()
     _relate_entries(catalog)
     finished = time.perf_counter()
@@ -141,6 +157,8 @@ def _merge_duplicates(sources, problems):
                 entries.append(entry)
                 continue
             duplicates.append((entry, kept))
+            if _arrived_earlier(entry, kept):  # an article contributed here before upstream listed it
+                kept.date, kept.arrived = entry.date, entry.arrived
             kept.audio.extend(a for a in entry.audio if a not in kept.audio)
             kept.explicit_tags.extend(t for t in entry.explicit_tags if t not in kept.explicit_tags)
             # Listed twice in one file people edit: a slip to fix. Listed by upstream too, or twice by
@@ -152,6 +170,50 @@ def _merge_duplicates(sources, problems):
                 "shown once; remove one of the two listings",
                 severity="error" if same_edited_file and entry.kind is SourceKind.SHARE else "notice"))
     return entries, duplicates
+
+
+def _date_share_entries(sources, arrivals: Mapping[str, datetime], problems) -> None:
+    """Date every share entry by the day it arrived.
+
+    A mirror entry takes its arrival from the ledger: the upstream commit's local date, and its time of day.
+    One missing there (the ledger predates it, or there is none) keeps its month heading and is reported once
+    per file, as a notice: upstream's file is never rejected. An entry of any other share list is dated by the
+    line under its heading (``sources.sharelist``): without one it is an error, which says how to add it.
+    """
+    for source in sources:
+        if source.kind is not SourceKind.SHARE:
+            continue
+        if source.mirror_of:
+            undated = []
+            for entry in source.entries:
+                when = arrivals.get(arrival_key(entry))
+                if when is None:
+                    undated.append(entry)
+                    continue
+                entry.arrived = when
+                entry.date = PartialDate(when.year, when.month, when.day)  # the date in its own offset
+            if undated:
+                problems.append(SourceProblem(
+                    source.path, undated[0].source.line,
+                    f"{len(undated)} entries have no arrival time in data/arrivals.yml",
+                    "dated by their month heading only, and in no weekly page; python -m llminfra sync records "
+                    "new entries, python -m llminfra backfill rebuilds the ledger", severity="notice"))
+            continue
+        for entry in source.entries:
+            if entry.date is None or entry.date.day is None:
+                problems.append(SourceProblem(
+                    entry.source.path, entry.source.line, f"entry {entry.title[:40]!r} has no valid date line",
+                    "put the day it was added right under the heading, e.g. '2025-11-18' "
+                    "(python -m llminfra add writes it)"))
+
+
+def _arrived_earlier(listing: Entry, kept: Entry) -> bool:
+    """Whether a second share listing of an article dates it earlier than the kept one."""
+    if listing.kind is not SourceKind.SHARE or kept.kind is not SourceKind.SHARE:
+        return False  # series and notes keep the dates they have
+    if listing.date is None or listing.date.day is None:
+        return False
+    return kept.date is None or kept.date.day is None or listing.published_at < kept.published_at
 
 
 def _check_anchors(entries, mirrors: set[str], problems):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from urllib.parse import unquote
 
@@ -41,6 +42,16 @@ class PartialDate:
     @property
     def display(self) -> str:
         return month_label(self.year, self.month) if self.day is None else self.iso
+
+
+# When an entry was published, where its source gives no time of day (publish/feeds.py, the weekly pages and the
+# "new since your last visit" marks all use this one rule). A day is dated at noon UTC: the same calendar day from
+# UTC-12 to UTC+11. A month-precision entry (a mirror entry missing from data/arrivals.yml) on the 1st, one second
+# earlier per list position, so that the first listed is the newest and all of them stay older than anything dated
+# to a day of that month, as in ``Entry.sort_key``.
+DAY_TIME = (12, 0, 0)
+MONTH_ENTRY_SECONDS = 12 * 3600 - 1
+UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def month_label(year: int, month: int) -> str:
@@ -132,6 +143,9 @@ class Entry:
     kind: SourceKind
     title: str
     link: str | None  # canonical outbound link, None when unknown
+    # The day the entry is dated by on the whole site (listings, archive, weekly pages, feeds): a series or note
+    # date; a share entry's arrival (the mirror: data/arrivals.yml; other share lists: the date line under the
+    # heading); else a share entry's month heading (month precision).
     date: PartialDate | None
     source: SourceLocation
     page: str  # docs-relative path of the page that renders the entry in full
@@ -150,19 +164,49 @@ class Entry:
     grade: str = ""  # notes: 保留 / 高价值 / 条件保留
     note_title: str = ""
     source_heading: str = ""  # the heading text as written (notes keep their numbering)
+    # Share lists: the month heading the entry is listed under, which the page shows and which places it in
+    # its file (parts); its ``date`` may fall in another month.
+    listed_month: PartialDate | None = None
+    # The moment a mirror entry first appeared upstream (the commit's time with its UTC offset), from
+    # data/arrivals.yml; None where the source gives a day only.
+    arrived: datetime | None = None
     # Related reading (llminfra.domain.related), best first; set by the catalog.
     related: list[Entry] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def published_at(self) -> datetime:
+        """When the entry was published, with its UTC offset; never the build's time.
+
+        The arrival time where it is known, else its day at noon UTC, else its month's rule (``DAY_TIME``).
+        """
+        if self.arrived is not None:
+            return self.arrived
+        date = self.date
+        if date is None:
+            return UNDATED
+        if date.day is not None:
+            return datetime(date.year, date.month, date.day, *DAY_TIME, tzinfo=timezone.utc)
+        first = datetime(date.year, date.month, 1, tzinfo=timezone.utc)
+        return first + timedelta(seconds=MONTH_ENTRY_SECONDS - min(self.position, MONTH_ENTRY_SECONDS))
+
+    @property
+    def iso_time(self) -> str:
+        """The entry's date for ``<time datetime>``: the arrival with its offset, else the day (or month)."""
+        if self.arrived is not None:
+            return self.arrived.isoformat()
+        return self.date.iso if self.date else ""
 
     @property
     def sort_key(self) -> tuple:
         """Newest first when sorted descending.
 
-        Month-precision entries sort after day-precision ones of the same
-        month and keep their list order (the first listed is the newest).
+        By the day shown first, so that listings never show an older day above a newer one, then by the moment
+        published (entries of one upstream commit share it) and the list order (the first listed is the
+        newest). Month-precision entries sort after day-precision ones of the same month.
         """
         if self.date is None:
-            return (0, 0, -1, -self.position)
-        return (self.date.year, self.date.month, self.date.day or 0, -self.position)
+            return (0, 0, -1, UNDATED, -self.position)
+        return (self.date.year, self.date.month, self.date.day or 0, self.published_at, -self.position)
 
 
 def short_hash(text: str, length: int = 8) -> str:

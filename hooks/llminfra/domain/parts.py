@@ -47,8 +47,9 @@ class SourcePart:
 
     @property
     def months(self) -> list[str]:
-        """Month keys of the part's entries, in file order, each once."""
-        return list(dict.fromkeys(e.date.month_key for e in self.entries if e.date is not None))
+        """Month keys the part's entries are listed under, in file order, each once."""
+        months = (e.listed_month or e.date for e in self.entries)
+        return list(dict.fromkeys(month.month_key for month in months if month is not None))
 
 
 @dataclass
@@ -158,5 +159,5 @@ def _fits(group: list[_Unit], unit: _Unit, limits: PartLimits) -> bool:
 
 
 def _is_newest_first(entries: list[Entry]) -> bool:
-    dated = [e.date for e in entries if e.date is not None]
+    dated = [d for d in (e.listed_month or e.date for e in entries) if d is not None]
     return len(dated) >= 2 and dated[0] > dated[-1]

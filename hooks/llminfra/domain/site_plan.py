@@ -8,7 +8,7 @@ pages out) share one list. Rendering a planned page is
 
 Two kinds of generated page:
 
-- listing pages (tags, a tag, the archive, a year, the notes index, 收听):
+- listing pages (tags, a tag, the archive, a year, the weekly index, a week, the notes index, 收听):
   front matter and title in markdown, the body from a template under
   ``overrides/llminfra/`` (``PlannedPage.template``);
 - the older parts of long source files (``PlannedPage.part``): markdown,
@@ -26,7 +26,8 @@ from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import month_label
 from llminfra.domain.parts import SourcePart
-from llminfra.domain.urls import listen_page, tag_feed_path, tag_page, year_page
+from llminfra.domain.urls import WEEKLY_RSS, listen_page, tag_feed_path, tag_page, weekly_page, year_page
+from llminfra.domain.weeks import WeekIndex
 
 TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on one page
 # Longer tags list one line per entry under year headings (no excerpt, no tag
@@ -48,6 +49,8 @@ class PageKind(Enum):
     TAG = "llminfra/tag.html"
     ARCHIVE_INDEX = "llminfra/archive-index.html"
     YEAR = "llminfra/year.html"
+    WEEKLY_INDEX = "llminfra/weekly-index.html"
+    WEEK = "llminfra/week.html"
     NOTES_INDEX = "llminfra/notes-index.html"
     LISTEN = "llminfra/listen.html"
     PART = None  # an older part of a long source file: markdown, rendered like its source page
@@ -72,6 +75,7 @@ class PlannedPage:
     count: int = 1
     tag: TagIndex | None = None
     year: int | None = None
+    week: WeekIndex | None = None
     part: SourcePart | None = None
 
     @property
@@ -105,6 +109,8 @@ def plan_site(catalog: Catalog, layout: SiteLayout) -> SitePlan:
     for tag in catalog.tags.values():
         pages.extend(_tag_pages(catalog, tag))
     pages.extend(_year_page(year, months, templates) for year, months in archive_years(catalog.months))
+    pages.append(_weekly_index(catalog, templates))
+    pages.extend(_week_page(week, templates) for week in catalog.weeks)
     return SitePlan(pages)
 
 
@@ -212,6 +218,19 @@ def _year_page(year: int, months: list[MonthIndex], templates: str) -> PlannedPa
     return PlannedPage(year_page(year), PageKind.YEAR, f"{year} 年",
                        f"{year} 年 {len(months)} 个月收录的 {total} 个条目：{summary}。",
                        _template_file(templates, PageKind.YEAR), year=year)
+
+
+def _weekly_index(catalog: Catalog, templates: str) -> PlannedPage:
+    total = sum(len(week.entries) for week in catalog.weeks)
+    return PlannedPage(weekly_page(), PageKind.WEEKLY_INDEX, "每周新增",
+                       f"按周浏览新增条目：{len(catalog.weeks)} 周，共 {total} 个条目；每周一页，也可以用 RSS 订阅。",
+                       _template_file(templates, PageKind.WEEKLY_INDEX), feed=WEEKLY_RSS)
+
+
+def _week_page(week: WeekIndex, templates: str) -> PlannedPage:
+    return PlannedPage(weekly_page(week.key), PageKind.WEEK, week.title,
+                       f"{week.title}（{week.days_label}）新增的 {len(week.entries)} 个条目：{week.kinds_text}。",
+                       _template_file(templates, PageKind.WEEK), feed=WEEKLY_RSS, week=week)
 
 
 def _notes_index(layout: SiteLayout, templates: str) -> PlannedPage:

@@ -40,7 +40,9 @@ class EntrySummary:
     @classmethod
     def of(cls, entry: Entry) -> "EntrySummary":
         # Zero-width spaces come and go with the collector's editor; a reader sees no difference.
-        return cls(entry.title.replace("\u200b", ""), entry.date.month_key if entry.date else "", entry.link,
+        # The month it is listed under: its date may be another month's once its arrival is known.
+        month = entry.listed_month or entry.date
+        return cls(entry.title.replace("\u200b", ""), month.month_key if month else "", entry.link,
                    entry.summary.replace("\u200b", "").strip(), tuple(clip.src for clip in entry.audio))
 
 

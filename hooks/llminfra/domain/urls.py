@@ -50,6 +50,11 @@ def month_location(key: str) -> tuple[str, str]:
     return year_page(int(key[:4])), f"m-{key}"
 
 
+def weekly_page(key: str | None = None) -> str:
+    """The weekly index (``key`` None), or the page of the ISO week ``key`` (``2025-W47``)."""
+    return "weekly/index.md" if key is None else f"weekly/{key}/index.md"
+
+
 def listen_page(page_number: int = 1) -> str:
     """The 收听 page (also the podcast's home) and its further pages."""
     return "listen/index.md" if page_number == 1 else f"listen/{page_number}/index.md"
@@ -62,7 +67,8 @@ SITE_ATOM = "feeds/atom.xml"
 SITE_JSON = "feeds/feed.json"
 PODCAST_RSS = "feeds/podcast.xml"
 PODCAST_ARTWORK = "feeds/podcast.png"
-FEED_PATHS = {"rss": SITE_RSS, "atom": SITE_ATOM, "json": SITE_JSON, "podcast": PODCAST_RSS}
+WEEKLY_RSS = "feeds/weekly.xml"  # one item per week (llminfra.publish.weekly_feed)
+FEED_PATHS = {"rss": SITE_RSS, "atom": SITE_ATOM, "json": SITE_JSON, "podcast": PODCAST_RSS, "weekly": WEEKLY_RSS}
 # The 订阅 page is hand-written; the renderer fills in its feed addresses.
 SUBSCRIBE_PAGE = "subscribe.md"
 

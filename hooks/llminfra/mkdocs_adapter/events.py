@@ -39,6 +39,7 @@ from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, site_settings
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
+from llminfra.publish.weekly_feed import write_weekly_feed
 from llminfra.render.options import render_options
 from llminfra.render.safe_html import SafeLinksExtension
 from llminfra.render.site_renderer import SiteRenderer
@@ -209,6 +210,7 @@ def post_build(*, config):
     options = FeedOptions.for_site(site_settings(config, state.options))
     write_feeds(state.catalog, options, Path(config.site_dir))
     write_podcast(state.catalog, options, Path(config.site_dir))
+    write_weekly_feed(state.catalog, options, Path(config.site_dir), state.renderer.templates)
     state.timings["feeds"] = time.perf_counter() - started
     state.timings["pages"] += state.renderer.generated.seconds  # listing bodies rendered as pages were written
     state.renderer.release_caches()

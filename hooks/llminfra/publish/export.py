@@ -33,6 +33,7 @@ from llminfra.domain.site_plan import plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
+from llminfra.publish.weekly_feed import write_weekly_feed
 from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
@@ -91,7 +92,8 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
         report.generated.append(src_uri)
     # Without hooks nothing writes the feeds after the build: they go in as files that any build copies.
     options = FeedOptions.for_site(settings)
-    written = write_feeds(catalog, options, out) + write_podcast(catalog, options, out)
+    written = [*write_feeds(catalog, options, out), *write_podcast(catalog, options, out),
+               write_weekly_feed(catalog, options, out, renderer.templates)]
     report.feeds = sorted(path.relative_to(out).as_posix() for path in written)
     return report
 

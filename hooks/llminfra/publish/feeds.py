@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 # feedgen.feed first: it imports lxml.etree, which feedgen.util (pulled in
@@ -28,7 +28,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from llminfra.domain.catalog import Catalog, TagIndex
-from llminfra.domain.model import Entry, SourceLocation
+from llminfra.domain.model import UNDATED, Entry, SourceLocation
 from llminfra.domain.site_options import FeedSettings, SiteSettings
 from llminfra.domain.urls import (
     SITE_ATOM,
@@ -43,13 +43,6 @@ from llminfra.domain.urls import (
 LANGUAGE = "zh-cn"
 GENERATOR = "llminfra"
 
-# Day-precision entries are dated at noon UTC. Month-precision ones (share
-# lists) on the 1st, one second earlier per list position, so the first
-# listed is the newest and all of them stay older than anything dated to a
-# day of that month, as in ``Entry.sort_key``.
-DAY_TIME = (12, 0, 0)
-MONTH_ENTRY_SECONDS = 12 * 3600 - 1
-UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 # Material's instant navigation fetches "sitemap.xml" next to every
 # <link rel="alternate"> of a page (meant for language versions). An empty
@@ -112,14 +105,9 @@ class FeedOptions:
 
 
 def entry_datetime(entry: Entry) -> datetime:
-    """A stable publication time for the entry (never the build time)."""
-    date = entry.date
-    if date is None:
-        return UNDATED
-    if date.day is not None:
-        return datetime(date.year, date.month, date.day, *DAY_TIME, tzinfo=timezone.utc)
-    first = datetime(date.year, date.month, 1, tzinfo=timezone.utc)
-    return first + timedelta(seconds=MONTH_ENTRY_SECONDS - min(entry.position, MONTH_ENTRY_SECONDS))
+    """A stable publication time for the entry (never the build time): a share entry's arrival, with the time
+    of day of the upstream commit; else its day at noon UTC (``Entry.published_at``)."""
+    return entry.published_at
 
 
 def feed_updated(entries: list[Entry]) -> datetime:

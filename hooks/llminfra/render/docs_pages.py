@@ -40,6 +40,7 @@ class DocsPageRenderer:
             month_count=len(catalog.months),
             audio_count=sum(1 for e in catalog.entries if e.audio),
             newest_month=catalog.months[0] if catalog.months else None,
+            newest_week=catalog.weeks[0] if catalog.weeks else None,
             top_tags=sorted(catalog.tags.values(), key=lambda t: (-len(t.entries), t.name))[:24],
             SourceKind=SourceKind,
         )

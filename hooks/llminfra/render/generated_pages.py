@@ -26,7 +26,8 @@ from llminfra.domain.site_plan import (
     page_slice,
     tag_page_size,
 )
-from llminfra.domain.urls import listen_page, relative_url, tag_feed_path, tag_page
+from llminfra.domain.urls import WEEKLY_RSS, listen_page, relative_url, tag_feed_path, tag_page, weekly_page
+from llminfra.domain.weeks import WEEK_FULL_ITEMS, WeekIndex
 from llminfra.render.markdown_text import escape_markdown
 from llminfra.render.source_pages import SourcePageRenderer
 from llminfra.render.templates import TemplateRenderer
@@ -47,7 +48,8 @@ class GeneratedPageRenderer:
         # The template context of each kind of listing.
         self._contexts = {PageKind.TAGS_INDEX: self._tags_index, PageKind.TAG: self._tag,
                           PageKind.ARCHIVE_INDEX: self._archive_index, PageKind.YEAR: self._year,
-                          PageKind.NOTES_INDEX: self._notes_index, PageKind.LISTEN: self._listen}
+                          PageKind.NOTES_INDEX: self._notes_index, PageKind.LISTEN: self._listen,
+                          PageKind.WEEKLY_INDEX: self._weekly_index, PageKind.WEEK: self._week}
 
     def head(self, page: PlannedPage, page_template: bool = False) -> str:
         """Front matter and title. ``page_template``: name the MkDocs template that shows the listing body."""
@@ -111,6 +113,22 @@ class GeneratedPageRenderer:
         return {"year": page.year, "months": months, "total": total, "newer": newer, "older": older,
                 "one_line": total > YEAR_FULL_ITEMS}
 
+    def _weekly_index(self, page: PlannedPage) -> dict:
+        weeks = self.catalog.weeks
+        years: list[tuple[int, list[WeekIndex]]] = []
+        for week in weeks:
+            if not years or years[-1][0] != week.year:
+                years.append((week.year, []))
+            years[-1][1].append(week)
+        return {"weeks": weeks, "years": years, "total": sum(len(week.entries) for week in weeks),
+                "week_src": lambda week: weekly_page(week.key), "arrival_times": arrival_times,
+                "feed_href": relative_url(self.templates.here(page.src_uri), WEEKLY_RSS)}
+
+    def _week(self, page: PlannedPage) -> dict:
+        week = page.week
+        return {"week": week, "full": week.entries[:WEEK_FULL_ITEMS], "rest": week.entries[WEEK_FULL_ITEMS:],
+                "week_src": lambda other: weekly_page(other.key), "index_src": weekly_page()}
+
     def _notes_index(self, page: PlannedPage) -> dict:
         notes = []
         for source in self.catalog.sources:
@@ -141,6 +159,14 @@ class GeneratedPageRenderer:
 
     def release_caches(self) -> None:
         self._years = self._episodes = None
+
+
+def arrival_times(week: WeekIndex) -> str:
+    """A week's arrivals for the "new since your last visit" script: ``1762444249*15 1762300000``.
+
+    Seconds since 1970 UTC, newest first, ``*n`` where n entries share the moment (those of one upstream commit).
+    """
+    return " ".join(f"{moment}*{count}" if count > 1 else str(moment) for moment, count in week.arrivals)
 
 
 def year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:

@@ -65,6 +65,10 @@ class SourcePageRenderer:
                 if edit.kind == "insert" for prefix in edit.prefix]
         if part.count > 1:
             out += ["", self._block(self._parts_nav(part, listing=part.is_top))]
+        if part.is_top and source.kind is SourceKind.SHARE and self.templates.since is not None:
+            # "New since your last visit": its count under the title (the provenance line goes above it).
+            since = self.templates.render("llminfra/new-since.html", part.page)
+            out = insert_after_title(out, self._block(since))
         if part.is_top and source.mirror_of and self.catalog.upstream is not None:
             provenance = self.templates.render("llminfra/upstream-provenance.html", part.page,
                                                upstream=self.catalog.upstream)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.model import Entry, month_label
 from llminfra.domain.urls import month_location, page_url, relative_url, tag_page, year_page
+from llminfra.domain.weeks import epoch_seconds
 from llminfra.render.options import RenderOptions
 
 LISTING_TAG_CHIPS = 4  # tags shown with an entry in listings; its own page shows them all
@@ -50,6 +51,13 @@ class TemplateRenderer:
         self._listing_items: dict[tuple, Markup] = {}
         self._relative_links: dict[tuple[str, str, bool], str] = {}
 
+    @functools.cached_property
+    def since(self) -> int | None:
+        """When the newest entry dated to a day was published (seconds since 1970 UTC): what a reader has seen
+        once they have seen the site. "New since your last visit" (``macros.since_line``) compares with it."""
+        newest = self.catalog.newest_dated
+        return epoch_seconds(newest.published_at) if newest is not None else None
+
     def url_of(self, src_uri: str, anchor: str | None = None) -> str:
         url = page_url(src_uri, self.options.use_directory_urls)
         return f"{url}#{anchor}" if anchor else url
@@ -78,6 +86,7 @@ class TemplateRenderer:
             return self.relative(here, self.url_of(target_src, anchor))
 
         return self.env.get_template(template).render(
+            since=self.since,
             link=link,
             entry_link=lambda e: link(e.page, e.anchor),
             tag_link=lambda slug: link(tag_page(slug)),
@@ -88,6 +97,10 @@ class TemplateRenderer:
             source_url=self.options.source_url,
             **context,
         ).strip()
+
+    def render_absolute(self, template: str, **context) -> str:
+        """A template for outside the site (a feed item): no page, so no relative-link helpers."""
+        return self.env.get_template(template).render(**context).strip()
 
     def listing_item(self, entry: Entry, here: str, excerpt: bool = True, line: bool = False,
                      archive: bool = False) -> Markup:

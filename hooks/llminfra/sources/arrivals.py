@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from llminfra.domain.problems import SourceProblem
@@ -44,6 +44,10 @@ def _time(value) -> datetime | None:
             value = datetime.fromisoformat(value)
         except ValueError:
             return None
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    try:
+        value.astimezone(timezone.utc)  # a time near year 1 or 9999 whose offset leaves the calendar
+    except (OverflowError, ValueError):
+        return None
+    return value.replace(microsecond=0)  # commit times are whole seconds; pages and scripts compare them

@@ -15,6 +15,7 @@ from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
+from llminfra.sources.arrivals import read_arrivals
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.markdown_lines import read_source_text
 from llminfra.sources.notes import NoteParser
@@ -107,8 +108,10 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     taxonomy = taxonomy or read_taxonomy(layout)
     if sources is None:
         sources = parse_sources(layout, upstream)
+    arrivals, arrival_problems = read_arrivals(layout.root)
     parsed_seconds = time.perf_counter() - started
-    catalog = assemble_catalog(layout, taxonomy, sources, part_limits, local_audio_files(layout, sources))
+    catalog = assemble_catalog(layout, taxonomy, sources, part_limits, local_audio_files(layout, sources), arrivals)
+    catalog.problems.extend(arrival_problems)
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
     catalog.docs_pages = read_docs_pages(layout, {source.page for source in sources})

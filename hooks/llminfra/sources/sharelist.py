@@ -14,6 +14,16 @@
       <source src="https://…mp3" type="audio/mp3">
     </audio>
 
+A share list that is not the mirror (``docs/share/contributed.md``) dates each entry by a line right under its
+heading, the day it was added, optionally followed by explicit tags::
+
+    ## [title](https://…)
+    2025-11-18 | #vllm #kv-cache
+
+``python -m llminfra add`` writes it; the catalog reports an entry of such a list without one. The mirror never
+has this line (upstream's format): its entries are dated by ``data/arrivals.yml``, and a line there that looks
+like a date is summary text.
+
 Stray paragraphs stay with the entry above them. Nothing the collector
 writes is dropped: a malformed heading is reported with its line and the
 entry under it is still shown.
@@ -28,6 +38,7 @@ same defects in a contributor's file are errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from llminfra.domain.document import LineEdit, ParsedSource
@@ -48,6 +59,11 @@ MONTH = re.compile(r"^(\d{4})(\d{2})$")
 BOUNDARY = re.compile(r"^##[ \t]+(\[|[0-9０-９])")
 # The collector's heading, ``## [title](url)`` with the title unescaped: the link is the last "](" on the line.
 COLLECTOR_HEADING = re.compile(r"^\[(.*)\]\(<?(https?://[^\s<>]+?)>?\)$", re.IGNORECASE | re.DOTALL)
+# A contributed entry's date line: ``2025-11-18`` or ``2025-11-18 | #tag #tag``. A first line that starts like a
+# date is meant as one, and is reported when it is not a valid one.
+DATE_LIKE = re.compile(r"^\d{4}-")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_HINT = "write the day the entry was added as YYYY-MM-DD, e.g. '2025-11-18 | #vllm'"
 
 
 class ShareListParser:
@@ -84,7 +100,8 @@ class ShareListParser:
                                "put a '## YYYYMM' heading above it")
             positions[month] = positions.get(month, 0) + 1
             source.edits.append(LineEdit(heading.index, heading.index, "entry", entry=entry, level=3))
-            summary = split_audio_blocks(source, entry, heading.index + 1, end)
+            summary_start = heading.index + 1 if self.mirror_of else self._date_line(source, entry, heading, end)
+            summary = split_audio_blocks(source, entry, summary_start, end)
             entry.summary = "\n".join(summary).strip("\n")
             entry.excerpt = plain_excerpt(entry.summary)
             if not entry.summary.strip():
@@ -92,6 +109,36 @@ class ShareListParser:
                                "write a sentence or two under the heading")
             source.entries.append(entry)
         return source
+
+    def _date_line(self, source: ParsedSource, entry: Entry, heading, end: int) -> int:
+        """Read a contributed entry's date line, if its first line is one; returns where the summary starts."""
+        lines = source.text.lines
+        index = next((i for i in range(heading.index + 1, end) if lines[i].strip()), None)
+        if index is None or not DATE_LIKE.match(normalise_digits(lines[index])):
+            return heading.index + 1
+        source.edits.append(LineEdit(index, index, "drop"))  # shown as the entry's date, not as summary
+        text, _, tags = normalise_digits(lines[index]).partition("|")
+        text = text.strip()
+        try:
+            day = dt.date.fromisoformat(text) if DAY.match(text) else None
+        except ValueError:
+            day = None
+        if day is None:
+            source.problem(index, f"date {text[:20]!r} does not parse", DATE_HINT)
+        else:
+            entry.date = PartialDate(day.year, day.month, day.day)
+            month = entry.listed_month
+            if month is not None and (month.year, month.month) != (day.year, day.month):
+                source.problem(index, f"date {day.isoformat()} is not in {month.month_key}, the month it is listed "
+                               "under", "the site dates the entry by this line and lists it under its month "
+                               "heading here; correct whichever is wrong", severity="notice")
+        for token in tags.split():
+            if token.startswith("#") and len(token) > 1:
+                entry.explicit_tags.append(token[1:])
+            else:
+                source.problem(index, f"tag {token[:40]!r} does not start with #",
+                               "write tags as '#name', separated by spaces")
+        return index + 1
 
     def _note_text_before_first_heading(self, source: ParsedSource, end: int) -> None:
         """Upstream text between the ``# title`` and the first month: shown as the page's introduction."""
@@ -155,6 +202,7 @@ class ShareListParser:
             link=link,
             raw_link=parsed[1] if parsed else None,
             date=month,
+            listed_month=month,
             source=location,
             page=source.page,
             anchor=anchor,
