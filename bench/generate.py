@@ -26,6 +26,7 @@ that the summaries contain. The output depends only on ``size`` and
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import hashlib
 import random
@@ -243,10 +244,11 @@ class ContentWriter:
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         return months
 
-    def share_entry(self, month_key: str) -> list[str]:
+    def share_entry(self, month_key: str, day: dt.date) -> list[str]:
         tags = self.zipf_tags(1, 3)
         keywords = [t.keyword for t in tags]
-        lines = [f"## [{self.title()}]({self.wechat_link()})", ""]
+        # A contributor's list: each entry dated by the day it was added (the mirror alone is dated by the ledger).
+        lines = [f"## [{self.title()}]({self.wechat_link()})", day.isoformat(), ""]
         summary = self.summary(keywords)
         if self.rng.random() < 0.25:  # some summaries are two paragraphs
             cut = summary.find("。", len(summary) // 2)
@@ -264,8 +266,10 @@ class ContentWriter:
             lines = by_year.setdefault(year, [])
             key = f"{year:04d}{month:02d}"
             lines += [f"## {key}", ""]
-            for _ in range(entries):
-                lines += self.share_entry(key)
+            last = calendar.monthrange(year, month)[1]
+            days = sorted((self.rng.randint(1, last) for _ in range(entries)), reverse=True)  # newest first
+            for day in days:
+                lines += self.share_entry(key, dt.date(year, month, day))
         files = {}
         for year, lines in by_year.items():
             head = [f"# LLM-AI-Infra-system好文分享 · {year} (文章标题是链接可以点击)", "", ""]
@@ -384,6 +388,7 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
             shutil.copy2(source, out / name)
     # The record of the real site's last sync: a synthetic share list was synced from nowhere.
     (out / "data/upstream.yml").unlink(missing_ok=True)
+    (out / "data/arrivals.yml").unlink(missing_ok=True)  # and its ledger of arrivals
     taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,27 @@ def _base_env() -> dict:
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+
+
+_MONTH_HEADING = re.compile(r"^## (\d{4})(\d{2})\s*$")
+
+
+def dated(share_list: str) -> str:
+    """Upstream-format share-list text as a contributor's list: each entry dated (the 1st of its month's heading).
+
+    A share list other than the mirror needs a date line under each entry heading (``2025-09-01``); upstream's
+    format has none.
+    """
+    out, month = [], None
+    for line in share_list.splitlines(keepends=True):
+        out.append(line)
+        heading = _MONTH_HEADING.match(line.rstrip("\r\n"))
+        if heading:
+            month = f"{heading.group(1)}-{heading.group(2)}"
+        elif line.startswith("## [") and month:
+            newline = line[len(line.rstrip("\r\n")):] or "\n"
+            out.append(f"{month}-01{newline}")
+    return "".join(out)
 
 
 def copy_project(destination: Path, with_content: bool = True) -> Path:

@@ -88,7 +88,8 @@ def project(tmp_path) -> Path:
 def share(root: Path, *sources: str) -> None:
     lines = ["# 分享", "", "", "## 202509", ""]
     for number, src in enumerate(sources, 1):
-        lines += [f"## [文章 {number}](https://example.com/{number})", "", "摘要。", "", block(src), "", ""]
+        lines += [f"## [文章 {number}](https://example.com/{number})", "2025-09-01", "", "摘要。", "", block(src), "",
+                  ""]
     (root / "docs/share/contributed.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -104,7 +105,7 @@ def test_a_local_file_with_space_and_chinese_is_found_in_both_spellings(project)
 def test_a_missing_local_file_is_named_decoded_with_its_space(project):
     share(project, "audio/%E7%BC%BA%20%E5%A4%B1.mp3")
     errors = [str(p) for p in build_catalog(SiteLayout(project)).errors]
-    assert errors == ["docs/share/contributed.md:10: audio file 'audio/缺 失.mp3' does not exist under docs/ "
+    assert errors == ["docs/share/contributed.md:11: audio file 'audio/缺 失.mp3' does not exist under docs/ "
                       "(add the file or fix the path (relative to docs/))"]
 
 

@@ -67,7 +67,9 @@ def assert_only_insertions(before: bytes, after: bytes) -> list[bytes]:
 
 def add_args(title="新文章：vLLM 的调度器", link="https://example.com/posts/vllm-scheduler",
              summary="介绍 vLLM 调度器如何安排 prefill 与 decode。", month="202511", *extra: str) -> list[str]:
-    return ["add", "--title", title, "--link", link, "--summary", summary, "--month", month, *extra]
+    """``add`` of an entry listed under ``month`` and added on its 18th (never today: tests do not read the clock)."""
+    day = ["--date", f"{month[:4]}-{month[4:]}-18"] if re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", month) else []
+    return ["add", "--title", title, "--link", link, "--summary", summary, "--month", month, *day, *extra]
 
 
 # -- check --------------------------------------------------------------------
@@ -165,18 +167,19 @@ def test_add_puts_the_entry_at_the_top_of_its_month_with_insertions_only(project
     assert code == 0, out
     inserted = assert_only_insertions(before_bytes, path.read_bytes())
     assert b"".join(inserted).decode("utf-8") == (
-        "\n## [新文章：vLLM 的调度器](https://example.com/posts/vllm-scheduler)\n\n"
+        "\n## [新文章：vLLM 的调度器](https://example.com/posts/vllm-scheduler)\n2025-11-18\n\n"
         "介绍 vLLM 调度器如何安排 prefill 与 decode。\n\n<audio controls>\n"
         '  <source src="https://example.com/a/summary.mp3" type="audio/mp3">\n</audio>\n\n')
     after = parse_share(path)
     assert len(after.entries) == len(before.entries) + 1
     assert problem_counts(after) == problem_counts(before)
     new = next(e for e in after.entries if e.link == "https://example.com/posts/vllm-scheduler")
-    assert new.date.month_key == "2025-11" and new.position == 0
+    assert new.listed_month.month_key == "2025-11" and new.date.iso == "2025-11-18" and new.position == 0
+    assert new.summary == "介绍 vLLM 调度器如何安排 prefill 与 decode。"  # the date line is not summary
     assert [a.src for a in new.audio] == ["https://example.com/a/summary.mp3"]
-    month_entries = [e for e in after.entries if e.date == new.date]
+    month_entries = [e for e in after.entries if e.listed_month == new.listed_month]
     assert month_entries[0] is new and month_entries[1].title.startswith("Kimi最新的KimiLinear")
-    assert f"{SHARE}:{new.source.line}: added" in out
+    assert f"{SHARE}:{new.source.line}: added" in out and "dated 2025-11-18" in out
     assert "tags from keywords: vLLM" in out
 
 
@@ -228,7 +231,8 @@ def test_an_upstream_article_with_other_share_parameters_is_already_listed(proje
 
 
 def test_add_replays_the_upstream_collector_byte_for_byte():
-    """Adding the articles that upstream added between two snapshots gives the newer snapshot exactly."""
+    """Adding the articles that upstream added between two snapshots gives the newer snapshot exactly, but for
+    the date line under each heading, which upstream's format does not have."""
     older = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
     newer = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
     known = {e.link for e in ShareListParser().parse(SHARE, "share/index.md", older).entries}
@@ -238,9 +242,10 @@ def test_add_replays_the_upstream_collector_byte_for_byte():
     for entry in reversed(added):  # oldest first, as they were collected
         new = NewShareEntry.validated(entry.title, entry.raw_link, entry.summary,
                                       f"{entry.date.year}{entry.date.month:02d}",
-                                      entry.audio[0].src if entry.audio else None)
+                                      entry.audio[0].src if entry.audio else None, day="2025-11-18")
         text = add_entry(text, SHARE, "share/index.md", new).text
-    assert text == newer
+    assert text.count("\n2025-11-18\n") == 17
+    assert text.replace("\n2025-11-18\n", "\n") == newer
 
 
 def test_add_keeps_crlf_line_endings_and_a_missing_final_newline(tmp_path, capsys):
@@ -255,7 +260,7 @@ def test_add_keeps_crlf_line_endings_and_a_missing_final_newline(tmp_path, capsy
     code, out, _ = run_cli(capsys, tmp_path, *add_args(link="https://example.com/older", month="202401"))
     assert code == 0, out
     data = share.read_bytes()
-    assert data.endswith("## [新文章：vLLM 的调度器](https://example.com/older)\r\n\r\n"
+    assert data.endswith("## [新文章：vLLM 的调度器](https://example.com/older)\r\n2024-01-18\r\n\r\n"
                          "介绍 vLLM 调度器如何安排 prefill 与 decode。\r\n".encode())
     assert b"\r\n\r\n\r\n## 202401\r\n" in data
     assert [e.title for e in parse_share(share).entries] == ["新文章：vLLM 的调度器", "旧文", "新文章：vLLM 的调度器"]
@@ -271,6 +276,9 @@ def test_add_keeps_crlf_line_endings_and_a_missing_final_newline(tmp_path, capsy
     (add_args(summary="<audio controls></audio>"), "--audio URL"),
     (add_args(month="202513"), "month 13, which does not exist"),
     (add_args(month="2025-11"), "is not YYYYMM"),
+    (add_args() + ["--date", "2025-11-31"], "is not a day YYYY-MM-DD"),
+    (add_args() + ["--date", "18.11.2025"], "is not a day YYYY-MM-DD"),
+    (add_args() + ["--tags", "vllm,no-such-tag"], "tags not in data/taxonomy.yml: #no-such-tag"),
     (add_args() + ["--audio", "file:///etc/passwd"], "audio 'file:///etc/passwd' is not an absolute http(s) URL"),
     (add_args() + ["--file", "docs/series/index.md"], "is not a share list"),
     (add_args() + ["--file", "docs/share/missing.md"], "does not exist"),
@@ -283,22 +291,22 @@ def test_add_rejects_bad_input_with_a_clear_message_and_writes_nothing(project, 
     assert {p: p.read_bytes() for p in (project / "docs").rglob("*.md")} == before
 
 
-def test_add_checks_requested_tags_against_the_keywords_and_never_drops_them(project, capsys):
+def test_add_writes_requested_tags_as_explicit_tags_each_from_the_taxonomy(project, capsys):
     path = project / SHARE
     before = path.read_bytes()
-    code, _, err = run_cli(capsys, project, *add_args(), "--tags", "vllm,RAG")
-    assert code == 2
-    assert "#RAG (keywords: RAG" in err and "nothing was written" in err
     code, _, err = run_cli(capsys, project, *add_args(), "--tags", "no-such-tag")
     assert code == 2 and "tags not in data/taxonomy.yml: #no-such-tag" in err
     assert path.read_bytes() == before
-    # Aliases and display names work too; the tags are derived, never written.
-    code, out, _ = run_cli(capsys, project, *add_args(), "--tags", "#vLLM，调度")
+    # Ids, display names and aliases alike, written by id on the date line, each once; none needs a keyword.
+    code, out, _ = run_cli(capsys, project, *add_args(), "--tags", "#vLLM，调度, RAG,vllm")
     assert code == 0, out
-    assert "#" not in b"".join(assert_only_insertions(before, path.read_bytes())).decode("utf-8").replace("## ", "")
+    inserted = b"".join(assert_only_insertions(before, path.read_bytes())).decode("utf-8")
+    assert "\n2025-11-18 | #vllm #scheduling #rag\n" in inserted
+    assert "explicit tags: #vllm, #scheduling, #rag" in out
     catalog = build_catalog(SiteLayout(project))
     entry = next(e for e in catalog.entries if e.link == "https://example.com/posts/vllm-scheduler")
-    assert {"vllm", "scheduling"} <= set(entry.tags)
+    assert entry.explicit_tags == ["vllm", "scheduling", "rag"] and {"vllm", "scheduling", "rag"} <= set(entry.tags)
+    assert entry.date.iso == "2025-11-18"
 
 
 def test_add_dry_run_writes_nothing(project, capsys):
@@ -325,15 +333,26 @@ def test_add_reads_the_summary_from_a_file_or_stdin(project, capsys):
     assert entries["管道摘要"].source.line < entries["文件摘要"].source.line  # newest on top
 
 
-def test_add_defaults_to_the_current_month(project, capsys):
+def test_add_dates_the_entry_today_under_the_current_month_by_default(project, capsys):
     import datetime as dt
 
+    before = dt.date.today()
     code, _, _ = run_cli(capsys, project, "add", "--title", "本月", "--link", "https://example.com/now",
                          "--summary", "摘要。")
+    after = dt.date.today()
     assert code == 0
-    today = dt.date.today()
     entry = next(e for e in parse_share(project / SHARE).entries if e.title == "本月")
-    assert (entry.date.year, entry.date.month) == (today.year, today.month)
+    assert entry.date.iso in {before.isoformat(), after.isoformat()}  # the one date taken from a clock
+    assert (entry.listed_month.year, entry.listed_month.month) == (entry.date.year, entry.date.month)
+
+
+def test_add_dates_an_article_listed_under_an_earlier_month_by_the_day_it_was_added(project, capsys):
+    """The heading says where it is listed, the date line when it arrived: the archive and weeks use the date."""
+    code, out, _ = run_cli(capsys, project, *add_args(month="202509")[:-2], "--date", "2025-12-02")
+    assert code == 0, out
+    entry = next(e for e in build_catalog(SiteLayout(project)).entries if e.link == "https://example.com/posts/vllm-scheduler")
+    assert (entry.listed_month.month_key, entry.date.iso) == ("2025-09", "2025-12-02")
+    assert entry.page == "share/contributed.md"
 
 
 def test_the_added_entry_builds(tmp_path, capsys):
@@ -501,7 +520,10 @@ def test_contributing_explains_every_problem_the_checks_report(tmp_path):
         '<audio controls>\n  <source src="//cdn.example.com/a.mp3">\n</audio>\n\n'
         '<audio controls data-x="1">\n  <source src="a.mp3">\n</audio>\n\n'
         '<audio controls>\n  <source src="https://e.com/a.flac" type="audio/flac">\n</audio>\n\n'
-        "## [a](https://example.com/a)\n\n## 202510\n", encoding="utf-8")
+        "## [a](https://example.com/a)\n\n## 202510\n\n## [b](https://example.com/b)\n2025-10-32 | vllm\n\n摘要。\n",
+        encoding="utf-8")
+    (docs / "share/index.md").write_text("# 镜像\n\n## 202509\n\n## [c](https://example.com/c)\n\n摘要。\n",
+                                         encoding="utf-8")  # and no data/arrivals.yml
     (docs / "notes/bad-front-matter.md").write_text("---\ntitle: [unclosed\n---\n\n# x\n", encoding="utf-8")
     (docs / "tags").mkdir()
     (docs / "tags/index.md").write_text("# x\n", encoding="utf-8")
@@ -525,6 +547,8 @@ def test_contributing_examples_parse_without_problems():
 
     parsed_share = ShareListParser().parse(SHARE, "share/index.md", share)
     assert not parsed_share.problems and len(parsed_share.entries) == 3
+    assert [e.date.iso for e in parsed_share.entries] == ["2025-12-18", "2025-12-03", "2025-11-20"]
+    assert parsed_share.entries[0].explicit_tags == ["vllm", "kv-cache"]
     assert [e.audio[0].src for e in parsed_share.entries if e.audio] == ["https://example.com/summary.mp3"]
     parsed_series = SeriesIndexParser().parse("docs/series/index.md", "series/index.md", series)
     assert not parsed_series.problems and parsed_series.entries[0].explicit_tags == ["llm", "infra", "overview"]
@@ -540,7 +564,7 @@ def test_contributing_documents_the_commands_and_the_tags_decision():
     for command in ("python -m llminfra check", "--format github", "python -m llminfra add", "--tags",
                     "python -m llminfra tags", "mkdocs serve", "bash scripts/test"):
         assert command in CONTRIBUTING
-    assert "不会写进文件" in CONTRIBUTING and "拒绝写入" in CONTRIBUTING
+    assert "写进日期行" in CONTRIBUTING and "拒绝写入" in CONTRIBUTING and "--date" in CONTRIBUTING
     assert "重新运行" in CONTRIBUTING and "hooks/" in CONTRIBUTING  # hook code needs a restart
     assert "(CONTRIBUTING.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 

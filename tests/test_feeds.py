@@ -254,7 +254,8 @@ def test_subscribe_page_lists_absolute_addresses_in_copyable_code_blocks(built_s
     code_block = r'<div class="highlight"><span class="filename">[^<]+</span><pre>.*?<code>(.*?)</code>'
     blocks = re.findall(code_block, html, re.S)
     urls = [re.sub(r"<[^>]+>", "", block).strip() for block in blocks]
-    assert urls == [SITE_URL + p for p in ("feeds/feed.xml", "feeds/atom.xml", "feeds/feed.json", "feeds/podcast.xml")]
+    assert urls == [SITE_URL + p for p in ("feeds/feed.xml", "feeds/atom.xml", "feeds/feed.json", "feeds/weekly.xml",
+                                           "feeds/podcast.xml")]
     for tag in catalog.tags.values():
         assert f"<code>{SITE_URL}feeds/tags/{quote(tag.slug)}.xml</code>" in html
     assert "llminfra:subscribe" not in html

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import FROZEN, ROOT, SEEDS, copy_project, run_mkdocs_build
+from conftest import FROZEN, ROOT, SEEDS, copy_project, dated, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.loading import build_catalog
@@ -42,9 +42,11 @@ def test_entries_show_metadata_line_tag_chips_and_outbound_link(built_site):
     html = built_site.page("share/")
     block = html[html.index('id="a-'):]
     block = block[: block.index("</div>")]
-    # A share entry's heading links to the article; its month's heading, just above, gives the date.
+    # A share entry's heading links to the article; its line is the day it arrived (the kind is the page's).
     assert re.match(r'id="a-[0-9a-f]{8}"><a href="https://mp\.weixin\.qq\.com/[^"]+" rel="noopener noreferrer">', block)
-    assert '<span class="llm-tags"><a href="../tags/' in block and "llm-entry-meta__line" not in block
+    assert '<span class="llm-tags"><a href="../tags/' in block
+    date_line = r'<p class="llm-entry-meta__line"><time datetime="2025-11-06T23:50:49\+08:00">2025-11-06</time></p>'
+    assert re.search(date_line, block)
     assert "chksm" not in html
     series = built_site.page("series/")
     block = series[series.index('id="s-'):]
@@ -241,7 +243,7 @@ def test_several_share_list_files_merge_and_duplicates_are_reported_once(tmp_pat
     upstream = (FROZEN / "docs/share/index.md").read_text(encoding="utf-8")
     shutil.copy2(FROZEN / "docs/share/index.md", share / "index.md")
     older = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
-    (share / "2025-older.md").write_text(older, encoding="utf-8")
+    (share / "2025-older.md").write_text(dated(older), encoding="utf-8")
     result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.count("duplicate of the entry at") == 19

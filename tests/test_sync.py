@@ -1,8 +1,10 @@
-"""``llminfra sync``: the mirror of upstream, byte for byte; tolerant intake; upstream's history replayed."""
+"""``llminfra sync``: the mirror of upstream, byte for byte; tolerant intake.
+
+Upstream's history replayed version by version, with its dates: tests/test_arrival_dates.py.
+"""
 
 from __future__ import annotations
 
-import csv
 import http.server
 import re
 import shutil
@@ -13,24 +15,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_frozen_project, copy_project, run_mkdocs_build
+from conftest import ROOT, copy_frozen_project, copy_project, dated, run_mkdocs_build
 from site_checks import internal_link_problems
 
 from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.links import canonical_url
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.provenance import read_provenance
 from llminfra.sources.sharelist import ShareListParser
 
 HISTORY = ROOT / "tests/fixtures/upstream-history"
-VERSIONS = sorted(HISTORY.glob("*.md"))
 MIRROR = "docs/share/index.md"
 CONTRIBUTED = "docs/share/contributed.md"
 README_URL = "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/README.md"
-# Independent of the parser: a collector heading is "## [" … "](" url ")" with the link last on the line.
-COLLECTOR_HEADING = re.compile(r"^## \[(.*)\]\((https?://\S+)\)\s*$")
-ANCHOR = re.compile(r'<h3 id="(a-[0-9a-f]{8}[-\d]*)"')
 
 
 def sync(capsys, root: Path, *argv: str, audio: bool = False) -> tuple[int, str, str]:
@@ -38,11 +35,6 @@ def sync(capsys, root: Path, *argv: str, audio: bool = False) -> tuple[int, str,
     code = main(["--root", str(root), "sync", *argv, *(() if audio else ("--no-audio",))])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def raw_headings(data: bytes) -> list[str]:
-    text = data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
-    return [line for line in text.split("\n") if COLLECTOR_HEADING.match(line)]
 
 
 @pytest.fixture
@@ -247,7 +239,7 @@ def test_upstream_relative_audio_plays_from_the_upstream_repository(tmp_path):
         f'## [a{i}](https://e.com/{i})\n\n摘要。\n\n<audio controls="">\n  <source src="{src}" type="audio/mp3" />\n'
         "</audio>\n\n" for i, src in enumerate(clips))
     (tmp_path / MIRROR).write_text(text, encoding="utf-8")
-    (tmp_path / CONTRIBUTED).write_text(text.replace("e.com/", "e.org/"), encoding="utf-8")
+    (tmp_path / CONTRIBUTED).write_text(dated(text.replace("e.com/", "e.org/")), encoding="utf-8")
     catalog = build_catalog(SiteLayout(tmp_path))
     base = "https://raw.githubusercontent.com/DongminWu/LLM-Infra-sys/main/"
     mirrored = [e for e in catalog.entries if e.source.path == MIRROR]
@@ -274,57 +266,6 @@ def test_the_same_article_in_the_mirror_and_the_contributors_file_is_shown_once(
     assert sorted(e.link for e in catalog.entries) == ["https://e.com/a", "https://e.com/b"]
     duplicates = {(p.path, p.line): p.severity for p in catalog.problems if "duplicate" in p.message}
     assert duplicates == {(CONTRIBUTED, 5): "notice", (CONTRIBUTED, 13): "error"}
-
-
-# -- upstream's history, replayed ------------------------------------------------------------------------------
-
-
-def test_replaying_upstream_history_builds_every_version_and_loses_no_entry(tmp_path, capsys):
-    """Sync each of the 22 saved upstream versions in order into a copy of the project; build each strictly."""
-    assert len(VERSIONS) == 22
-    expected = {row["index"]: int(row["entries"])
-                for row in csv.DictReader((HISTORY / "index.tsv").open(encoding="utf-8"), delimiter="\t")}
-    project = copy_project(tmp_path / "project")
-    (project / CONTRIBUTED).unlink(missing_ok=True)
-    shown_before: set[str] = set()
-    upstream_before: set[str] = set()
-    notices: Counter = Counter()
-    started = time.monotonic()
-    for number, version in enumerate(VERSIONS):
-        code, out, err = sync(capsys, project, "--from", str(version), *(["--allow-shrink"] if number == 0 else []))
-        assert code == 0, (version.name, err)
-        data = version.read_bytes()
-        assert (project / MIRROR).read_bytes() == data
-        headings = raw_headings(data)
-        assert len(headings) == expected[version.name]
-        build_in_process(project, tmp_path / "site")
-        catalog = build_catalog(SiteLayout(project))
-        mirrored = [e for e in catalog.entries if e.source.path == MIRROR]
-        html = (tmp_path / "site/share/index.html").read_text(encoding="utf-8")
-        anchors = Counter(ANCHOR.findall(html))
-        assert all(anchors[e.anchor] == 1 for e in mirrored), version.name  # each shown exactly once
-        duplicates = sum(1 for duplicate, _ in catalog.duplicates if duplicate.source.path == MIRROR)
-        assert len(mirrored) + duplicates == len(headings), version.name  # every heading is an entry
-        upstream = {canonical_url(COLLECTOR_HEADING.match(h).group(2)) for h in headings}
-        shown = {e.link for e in mirrored}
-        assert shown == upstream, version.name
-        assert shown_before - shown <= upstream_before - upstream, version.name  # only what upstream removed
-        shown_before, upstream_before = shown, upstream
-        for problem in catalog.problems:
-            if problem.path == MIRROR:
-                notices[re.sub(r"'[^']*'", "'…'", problem.message)] += 1
-    elapsed = time.monotonic() - started
-    print(f"\nreplay: {len(VERSIONS)} versions, {len(shown_before)} entries at the end, {elapsed:.1f}s; "
-          f"notices by kind: {dict(notices)}")
-
-
-def build_in_process(project: Path, site: Path) -> None:
-    """A strict build without a new interpreter: 22 of them in a row stay affordable."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
-    build(config)  # raises mkdocs.exceptions.Abort on any warning (strict)
 
 
 def test_a_content_pull_request_passes_add_then_sync_then_a_strict_build(tmp_path, capsys):

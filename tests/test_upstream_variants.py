@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import ROOT, copy_project, dated, run_mkdocs_build
 
 from llminfra.sources.sharelist import ShareListParser
 
@@ -52,8 +51,8 @@ def test_all_variants_build_together_and_every_entry_is_rendered(tmp_path):
     project = copy_project(tmp_path / "project", with_content=False)
     share = project / "docs/share"
     share.mkdir()
-    for name in EXPECTED:
-        shutil.copy2(VARIANTS / f"{name}.md", share / f"{name}.md")
+    for name in EXPECTED:  # as contributors' lists, each entry dated on the 1st of its month
+        (share / f"{name}.md").write_bytes(dated((VARIANTS / f"{name}.md").read_bytes().decode("utf-8")).encode())
     result = run_mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
     for name, months in EXPECTED.items():

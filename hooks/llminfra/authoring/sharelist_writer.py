@@ -8,6 +8,7 @@ above the older ones, and never touches anything else::
     ## 202511
 
     ## [new title](https://…)        <- the new entry, first in its month
+    2025-11-18 | #vllm               <- the day it was added, and its explicit tags (not in upstream's format)
 
     summary
 
@@ -58,16 +59,33 @@ class NewShareEntry:
     summary: str
     month: PartialDate
     audio: str | None = None
+    day: dt.date | None = None  # the day it was added: the line under the heading (None: upstream's format)
+    tags: tuple[str, ...] = ()  # explicit tags for that line, as the taxonomy names them (no spaces)
 
     @classmethod
-    def validated(cls, title: str, link: str, summary: str, month: str, audio: str | None = None) -> "NewShareEntry":
-        """Check every input and return the entry, or raise ``ShareEntryError``."""
-        return cls(_check_title(title), _check_link(link), _check_summary(summary), parse_month(month),
-                   _check_audio(audio) if audio else None)
+    def validated(cls, title: str, link: str, summary: str, month: str | None, audio: str | None = None,
+                  day: str | dt.date | None = None, tags: tuple[str, ...] = ()) -> "NewShareEntry":
+        """Check every input and return the entry, or raise ``ShareEntryError``.
+
+        ``month`` (YYYYMM), the heading it is listed under, defaults to the month of ``day``, the day it was added.
+        """
+        added = parse_day(day) if isinstance(day, str) else day
+        if month is None and added is None:
+            raise ShareEntryError("give the month (YYYYMM) or the day the entry was added (YYYY-MM-DD)")
+        heading = parse_month(month) if month is not None else PartialDate(added.year, added.month)
+        for tag in tags:
+            if not tag or any(char.isspace() for char in tag) or "|" in tag:
+                raise ShareEntryError(f"tag {tag!r} cannot be written on the date line (no spaces or |)")
+        return cls(_check_title(title), _check_link(link), _check_summary(summary), heading,
+                   _check_audio(audio) if audio else None, added, tuple(tags))
 
     def lines(self) -> list[str]:
-        """The entry as the collector writes it, without the surrounding blank lines."""
-        block = [f"## [{self.title}]({self.link})", "", *self.summary.split("\n")]
+        """The entry as the collector writes it, without the surrounding blank lines, plus its date line."""
+        block = [f"## [{self.title}]({self.link})"]
+        if self.day is not None:
+            block.append(" | ".join([self.day.isoformat(), *([" ".join(f"#{t}" for t in self.tags)] if self.tags
+                                                             else [])]))
+        block += ["", *self.summary.split("\n")]
         if self.audio:
             block += ["", "<audio controls>", f'  <source src="{self.audio}" type="{_audio_type(self.audio)}">',
                       "</audio>"]
@@ -94,9 +112,14 @@ def parse_month(value: str) -> PartialDate:
     return PartialDate(year, month)
 
 
-def current_month(today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    return f"{today.year:04d}{today.month:02d}"
+def parse_day(value: str) -> dt.date:
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ShareEntryError(f"date {value!r} is not a day YYYY-MM-DD (e.g. 2025-11-18)")
 
 
 def add_entry(raw: str, path: str, page: str, entry: NewShareEntry) -> AddResult:
@@ -167,8 +190,11 @@ def _verify(before: ParsedSource, after: ParsedSource, canonical: str, line: int
         raise ShareEntryError("the summary would split into several entries; "
                               "do not start summary lines with '## ' (use bold text or ### instead)")
     parsed = added[0]
-    if parsed.source.line != line or parsed.date != entry.month or parsed.position != 0:
+    if parsed.source.line != line or parsed.listed_month != entry.month or parsed.position != 0:
         raise ShareEntryError(f"the entry did not land at the top of {entry.month.month_key} (line {line})")
+    day = PartialDate(entry.day.year, entry.day.month, entry.day.day) if entry.day else entry.month
+    if parsed.date != day or parsed.explicit_tags != list(entry.tags):
+        raise ShareEntryError("the date line would not read back as written")
     if parsed.title != entry.title or len(parsed.audio) != (1 if entry.audio else 0):
         raise ShareEntryError("the title or audio block would not read back as written")
     return parsed

@@ -1,19 +1,19 @@
-"""``add``: put a new article into a share list, the way the upstream collector does.
+"""``add``: put a new article into a share list, the way the upstream collector does, dated.
 
-The share-list format has no tags: on the site, a share-list entry gets its
-tags from the taxonomy keywords found in its title and summary. ``--tags``
-therefore writes nothing into the file; it states which tags the entry must
-end up with, and the command refuses (writing nothing) when the keywords do
-not give it those tags, so a requested tag is never dropped silently.
+Right under the heading goes the entry's date line: the day it was added (today, or ``--date``; the only date
+this project takes from a clock, never at build time) and, with ``--tags``, its explicit tags, each of which must
+be in the taxonomy (written by its id). Without ``--tags`` the entry gets its tags from the taxonomy keywords in
+its title and summary, and the command says which.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
-from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, add_entry, current_month, write_text
+from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, add_entry, parse_day, write_text
 from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
@@ -41,10 +41,11 @@ def register(subparsers) -> None:
     summary.add_argument("--summary", help="the summary (markdown); default: read from stdin")
     summary.add_argument("--summary-file", type=Path, help="read the summary from this UTF-8 file ('-' = stdin)")
     parser.add_argument("--tags", default="",
-                        help="comma-separated tags the entry must get from taxonomy keywords; "
-                             "checked, never written (the share-list format has no tags)")
+                        help="comma-separated explicit tags, each in data/taxonomy.yml (id, name or alias), "
+                             "written on the entry's date line by id; default: tags from taxonomy keywords")
     parser.add_argument("--audio", help="http(s) URL of an audio summary (adds an <audio> block)")
-    parser.add_argument("--month", default=None, help="month heading YYYYMM (default: the current month)")
+    parser.add_argument("--date", default=None, help="the day the entry was added, YYYY-MM-DD (default: today)")
+    parser.add_argument("--month", default=None, help="month heading YYYYMM (default: the month of --date)")
     parser.add_argument("--file", default=DEFAULT_FILE, help=f"share list to edit (default: {DEFAULT_FILE})")
     parser.add_argument("--dry-run", action="store_true", help="print the lines that would be added, write nothing")
     parser.set_defaults(run=run)
@@ -54,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     layout = SiteLayout(root=root)
     path = (root / args.file).resolve()
+    keyword_tags: list[str] = []
     try:
-        entry = NewShareEntry.validated(args.title, args.link, _read_summary(args), args.month or current_month(),
-                                        args.audio)
+        day = parse_day(args.date) if args.date is not None else dt.date.today()  # the one date from a clock
+        tags = _explicit_tags(layout, _split_tags(args.tags))
+        entry = NewShareEntry.validated(args.title, args.link, _read_summary(args), args.month, args.audio,
+                                        day=day, tags=tuple(tags))
         relative, page = _locate(layout, path)
         if page == layout.mirror_page:
             raise ShareEntryError(f"{relative} mirrors the upstream share list and python -m llminfra sync replaces "
@@ -70,18 +74,22 @@ def run(args: argparse.Namespace) -> int:
         if not result.added:
             print(f"{relative}:{result.line}: already listed (same article link); nothing changed")
             return 0
-        tags = _check_tags(layout, result.entry, _split_tags(args.tags))
+        if not tags:
+            keyword_tags = _keyword_tags(layout, result.entry)
     except ShareEntryError as exc:
         print(f"llminfra add: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    where = f"{entry.month.display}" + ("（新建月份标题）" if result.month_created else "")
+    where = f"{entry.month.display}, dated {day.isoformat()}" + ("（新建月份标题）" if result.month_created else "")
     if args.dry_run:
         print(f"{relative}:{result.line}: would add to {where}:")
         print("\n".join(f"+ {line}" for line in result.inserted))
         return 0
     write_text(path, result.text)
     print(f"{relative}:{result.line}: added 「{entry.title}」 to {where}")
-    print("tags from keywords: " + (", ".join(tags) if tags else NO_TAGS))
+    if tags:
+        print("explicit tags: " + ", ".join(f"#{tag}" for tag in tags))
+    else:
+        print("tags from keywords: " + (", ".join(keyword_tags) if keyword_tags else NO_TAGS))
     return 0
 
 
@@ -133,24 +141,20 @@ def _split_tags(value: str) -> list[str]:
     return [tag.strip().lstrip("#") for tag in value.replace("，", ",").split(",") if tag.strip().lstrip("#")]
 
 
-def _check_tags(layout: SiteLayout, entry, requested: list[str]) -> list[str]:
-    """The tags the entry gets from keywords; raise when a requested tag is unknown or not among them."""
+def _explicit_tags(layout: SiteLayout, requested: list[str]) -> list[str]:
+    """The ids of the requested tags, each once, in order; raise when one is not in the taxonomy."""
+    if not requested:
+        return []
     taxonomy = read_taxonomy(layout)
-    derived = taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}")
-    unknown, missing = [], []
-    for name in requested:
-        resolution = taxonomy.resolve(name)
-        if not resolution.known:
-            unknown.append(name)
-        elif resolution.slug not in derived:
-            keywords = taxonomy.tags[resolution.slug].keywords
-            missing.append(f"#{name} (keywords: {', '.join(keywords[:8]) or 'none yet'})")
+    resolved = [taxonomy.resolve(name) for name in requested]
+    unknown = [name for name, resolution in zip(requested, resolved) if not resolution.known]
     if unknown:
         raise ShareEntryError(f"tags not in {taxonomy.path}: {', '.join('#' + t for t in unknown)} "
                               "(add the tag or an alias to the taxonomy first)")
-    if missing:
-        raise ShareEntryError(
-            "share lists carry no tags; an entry gets its tags from taxonomy keywords in its title and summary, "
-            f"and these would not match: {'; '.join(missing)}. Mention one of the keywords in the summary, or add "
-            f"a keyword to {taxonomy.path}; nothing was written")
-    return [taxonomy.tags[slug].name for slug in derived]
+    return list(dict.fromkeys(resolution.slug for resolution in resolved))
+
+
+def _keyword_tags(layout: SiteLayout, entry) -> list[str]:
+    """The names of the tags the entry gets from taxonomy keywords in its title and summary."""
+    taxonomy = read_taxonomy(layout)
+    return [taxonomy.tags[slug].name for slug in taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}")]

@@ -195,7 +195,7 @@ def _date_share_entries(sources, arrivals: Mapping[str, datetime], problems) -> 
             if undated:
                 problems.append(SourceProblem(
                     source.path, undated[0].source.line,
-                    f"{len(undated)} entries have no arrival time in data/arrivals.yml",
+                    f"no arrival time in data/arrivals.yml for {len(undated)} of its entries",
                     "dated by their month heading only, and in no weekly page; python -m llminfra sync records "
                     "new entries, python -m llminfra backfill rebuilds the ledger", severity="notice"))
             continue

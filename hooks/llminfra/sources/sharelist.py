@@ -126,12 +126,9 @@ class ShareListParser:
         if day is None:
             source.problem(index, f"date {text[:20]!r} does not parse", DATE_HINT)
         else:
+            # It may fall in another month than the heading, as a mirror entry's arrival may: an article listed
+            # under September and added in December is dated December (archive, weekly pages, feeds).
             entry.date = PartialDate(day.year, day.month, day.day)
-            month = entry.listed_month
-            if month is not None and (month.year, month.month) != (day.year, day.month):
-                source.problem(index, f"date {day.isoformat()} is not in {month.month_key}, the month it is listed "
-                               "under", "the site dates the entry by this line and lists it under its month "
-                               "heading here; correct whichever is wrong", severity="notice")
         for token in tags.split():
             if token.startswith("#") and len(token) > 1:
                 entry.explicit_tags.append(token[1:])
