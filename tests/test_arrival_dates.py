@@ -324,3 +324,182 @@ def test_weekly_pages_join_the_plan_and_the_index_joins_the_navigation(replayed)
     assert "weekly/2025-W45" not in nav  # the weeks are reached from the index, like tags
     share = [e for e in replayed.catalog.entries if e.kind is SourceKind.SHARE]
     assert len(share) == 36
+
+
+# -- dates from the sources ---------------------------------------------------------------------------------------
+
+CONTRIBUTED = "docs/share/contributed.md"
+
+
+def contributed(text: str):
+    from llminfra.sources.sharelist import ShareListParser
+
+    return ShareListParser().parse(CONTRIBUTED, "share/contributed.md", text)
+
+
+def test_a_contributed_entry_is_dated_by_the_line_under_its_heading_with_its_explicit_tags():
+    source = contributed("# 补充\n\n## 202511\n\n## [甲](https://e.com/a)\n2025-11-18 | #vllm #KV-cache\n\n摘要甲。\n\n"
+                         "## [乙](https://e.com/b)\n\n２０２５-１１-０３\n\n摘要乙。\n")
+    assert source.problems == []
+    first, second = source.entries
+    assert (first.date.iso, first.listed_month.month_key, first.explicit_tags) == ("2025-11-18", "2025-11",
+                                                                                  ["vllm", "KV-cache"])
+    assert first.summary == "摘要甲。" and first.arrived is None
+    assert (second.date.iso, second.summary) == ("2025-11-03", "摘要乙。")  # full-width digits, blank line above
+    assert first.published_at == dt.datetime(2025, 11, 18, 12, tzinfo=dt.timezone.utc)  # a day: noon UTC
+    assert first.iso_time == "2025-11-18"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("2025-11-31", "date '2025-11-31' does not parse"),
+    ("2025-11", "date '2025-11' does not parse"),
+    ("2025-11-18 | vllm", "tag 'vllm' does not start with #"),
+])
+def test_a_bad_date_line_is_an_error_and_not_summary(line, message):
+    source = contributed(f"## 202511\n\n## [甲](https://e.com/a)\n{line}\n\n摘要。\n")
+    assert [(p.line, p.message, p.severity) for p in source.problems] == [(4, message, "error")]
+    assert source.entries[0].summary == "摘要。"
+
+
+def test_a_contributed_entry_without_a_date_line_is_an_error_that_says_how_to_add_it(tmp_path):
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / "docs/share/contributed.md").write_text(
+        "## 202511\n\n## [有日期](https://e.com/a)\n2025-11-18\n\n摘要。\n\n## [手写的](https://e.com/b)\n\n摘要。\n",
+        encoding="utf-8")
+    catalog = build_catalog(SiteLayout(tmp_path))
+    (problem,) = catalog.problems
+    assert (problem.path, problem.line, problem.severity) == (CONTRIBUTED, 8, "error")
+    assert problem.message == "entry '手写的' has no valid date line" and "2025-11-18" in problem.hint
+    undated = next(e for e in catalog.entries if e.title == "手写的")
+    assert undated.date.iso == "2025-11" and undated.page == "share/contributed.md"  # still shown, by its month
+
+
+def test_the_mirror_never_reads_a_date_line_and_reports_missing_arrivals_once(tmp_path):
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / MIRROR).write_text("# 上游\n\n## 202511\n\n## [甲](https://e.com/a)\n2025-11-18\n\n摘要。\n\n"
+                                   "## [乙](https://e.com/b)\n\n摘要。\n", encoding="utf-8")
+    catalog = build_catalog(SiteLayout(tmp_path))
+    first, second = catalog.entries
+    assert first.summary.startswith("2025-11-18") and first.date.iso == "2025-11" and first.arrived is None
+    (notice,) = catalog.problems
+    assert (notice.path, notice.line, notice.severity) == (MIRROR, 5, "notice")
+    assert notice.message == "no arrival time in data/arrivals.yml for 2 of its entries"
+    assert catalog.weeks == []  # known only to their month: in no week
+
+
+def test_a_mirror_entry_takes_its_arrival_in_its_own_offset_and_keeps_its_month_heading(tmp_path):
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / MIRROR).write_text("# 上游\n\n## 202510\n\n## [甲](https://e.com/a)\n\n摘要。\n", encoding="utf-8")
+    when = dt.datetime.fromisoformat("2025-11-01T00:30:00+08:00")  # still October 31 in UTC
+    write_arrivals(tmp_path / ARRIVALS_FILE, {"https://e.com/a": when})
+    catalog = build_catalog(SiteLayout(tmp_path))
+    (entry,) = catalog.entries
+    assert (entry.date.iso, entry.listed_month.month_key, entry.arrived) == ("2025-11-01", "2025-10", when)
+    assert [m.key for m in catalog.months] == ["2025-11"]  # the archive files it by its date
+    assert [w.key for w in catalog.weeks] == ["2025-W44"]
+    assert "{#m-2025-10}" in SiteRenderer(catalog, plan_site(catalog, SiteLayout(tmp_path)),
+                                          Path(__file__).parents[1] / "overrides").page_markdown("share/index.md", "")
+
+
+def test_an_article_contributed_before_upstream_listed_it_keeps_the_earlier_date(tmp_path):
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / MIRROR).write_text("# 上游\n\n## 202511\n\n## [甲](https://e.com/a)\n\n摘要。\n", encoding="utf-8")
+    (tmp_path / "docs/share/contributed.md").write_text("## 202511\n\n## [甲](https://e.com/a)\n2025-11-02\n\n摘要。\n",
+                                                       encoding="utf-8")
+    upstream_listed = dt.datetime.fromisoformat("2025-11-09T10:00:00+08:00")
+    write_arrivals(tmp_path / ARRIVALS_FILE, {"https://e.com/a": upstream_listed})
+    (entry,) = build_catalog(SiteLayout(tmp_path)).entries
+    assert entry.source.path == MIRROR and entry.date.iso == "2025-11-02" and entry.arrived is None
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+08:00", "2025-11-06",
+                                   "2025-11-06T23:50:49", "yesterday", "2025-11-06T23:50:49+25:00"])
+def test_a_ledger_time_that_is_not_a_moment_in_the_calendar_is_reported_not_used(tmp_path, value):
+    (tmp_path / "data").mkdir()
+    (tmp_path / ARRIVALS_FILE).write_text(f"https://e.com/a: '{value}'\n", encoding="utf-8")
+    arrivals, problems = read_arrivals(tmp_path)
+    assert arrivals == {} and [(p.path, p.line) for p in problems] == [(ARRIVALS_FILE, 1)]
+
+
+def test_ledger_times_are_whole_seconds():
+    arrivals, _ = read_arrivals_text("https://e.com/a: '2025-11-06T23:50:49.75+08:00'\n")
+    assert arrivals["https://e.com/a"].isoformat() == "2025-11-06T23:50:49+08:00"
+
+
+def read_arrivals_text(text: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "data").mkdir()
+        (Path(folder) / ARRIVALS_FILE).write_text(text, encoding="utf-8")
+        return read_arrivals(Path(folder))
+
+
+def _entry(kind: SourceKind, date, position: int = 0, arrived: dt.datetime | None = None) -> Entry:
+    from llminfra.domain.model import PartialDate, SourceLocation
+
+    return Entry(kind, f"t{position}", None, PartialDate(*date), SourceLocation("x.md", position + 1), "x.md",
+                 f"a-{position}", position=position, arrived=arrived)
+
+
+def test_listings_sort_by_the_day_shown_then_the_moment_then_the_list_order():
+    late_evening = dt.datetime.fromisoformat("2025-11-06T23:50:49+08:00")  # 15:50 UTC
+    entries = [
+        _entry(SourceKind.SHARE, (2025, 11, 6), 0, late_evening),
+        _entry(SourceKind.SHARE, (2025, 11, 6), 1, late_evening),
+        _entry(SourceKind.NOTE, (2025, 11, 6), 2),  # noon UTC, earlier than 15:50 UTC
+        # 07:00 on the 7th in +08:00 is still the 6th in UTC: the day shown decides, not the instant
+        _entry(SourceKind.SHARE, (2025, 11, 7), 3, dt.datetime.fromisoformat("2025-11-07T07:00:00+08:00")),
+        _entry(SourceKind.SHARE, (2025, 11), 4),  # its month only: after the days of that month
+    ]
+    order = sorted(entries, key=lambda e: e.sort_key, reverse=True)
+    assert [e.position for e in order] == [3, 0, 1, 2, 4]
+
+
+# -- weeks --------------------------------------------------------------------------------------------------------
+
+
+def test_iso_weeks_run_monday_to_sunday_and_cross_years_with_their_iso_year():
+    from llminfra.domain.weeks import weekly_issues
+
+    days = [(2025, 11, 17), (2025, 11, 23), (2025, 11, 24), (2025, 12, 29), (2026, 1, 4), (2024, 12, 30)]
+    weeks = weekly_issues(sorted((_entry(SourceKind.NOTE, day, n) for n, day in enumerate(days)),
+                                 key=lambda e: e.sort_key, reverse=True))
+    assert [(w.key, len(w.entries)) for w in weeks] == [("2026-W01", 2), ("2025-W48", 1), ("2025-W47", 2),
+                                                         ("2025-W01", 1)]
+    w47 = weeks[2]
+    assert (w47.title, w47.days_label, w47.feed_title) == ("2025 年第 47 周", "11月17日–11月23日",
+                                                           "第 47 周 · 11月17日–11月23日 · 2 篇")
+    assert weeks[0].days_label == "12月29日–1月4日" and weeks[-1].title == "2025 年第 1 周"
+    assert (w47.newer, w47.older) == (weeks[1], weeks[3]) and weeks[0].newer is None and weeks[-1].older is None
+
+
+def test_a_weeks_arrivals_count_the_entries_of_each_moment():
+    from llminfra.domain.weeks import weekly_issues
+    from llminfra.render.generated_pages import arrival_times
+
+    commit = dt.datetime.fromisoformat("2025-11-06T23:50:49+08:00")
+    entries = [_entry(SourceKind.SHARE, (2025, 11, 6), n, commit) for n in range(15)]
+    entries.append(_entry(SourceKind.SERIES, (2025, 11, 4), 15))
+    (week,) = weekly_issues(sorted(entries, key=lambda e: e.sort_key, reverse=True))
+    noon = dt.datetime(2025, 11, 4, 12, tzinfo=dt.timezone.utc)  # a series date: noon UTC
+    assert arrival_times(week) == f"{int(commit.timestamp())}*15 {int(noon.timestamp())}"
+
+
+def test_the_weekly_feed_escapes_what_titles_and_excerpts_hold(tmp_path):
+    from llminfra.publish.weekly_feed import weekly_feed
+    from llminfra.render.options import RenderOptions
+    from llminfra.render.templates import TemplateRenderer
+
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / "docs/share/contributed.md").write_text(
+        "## 202511\n\n## [标题 ]]> <script>alert(1)</script> & 更多](https://e.com/a?x=1&y=]]>)\n2025-11-18\n\n"
+        "摘要 ]]> <b>粗</b> &amp; 完。\n", encoding="utf-8")
+    catalog = build_catalog(SiteLayout(tmp_path))
+    templates = TemplateRenderer(catalog, Path(__file__).parents[1] / "overrides", RenderOptions())
+    xml = weekly_feed(catalog, FeedOptions(site_url="https://example.org/", site_name="站"), templates)
+    item = etree.fromstring(xml).find("channel/item")
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert "<script>" not in content and "&lt;script&gt;" in content  # the title is text in the item's HTML
+    assert item.findtext("title") == "第 47 周 · 11月17日–11月23日 · 1 篇"
+    assert etree.fromstring(f"<div>{content}</div>".encode(), etree.HTMLParser()) is not None
