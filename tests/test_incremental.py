@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import sys
@@ -65,9 +66,11 @@ def test_dirty_rebuild_updates_changed_pages_and_skips_the_rest(project, tmp_pat
         written = untouched.stat().st_mtime_ns
         share = max((project / "docs/share").glob("[0-9]*.md"))
         text = share.read_text(encoding="utf-8")
-        month = re.search(r"^## \d{6}\n", text, re.M)
+        month = re.search(r"^## (\d{4})(\d{2})\n", text, re.M)
+        year, number = int(month.group(1)), int(month.group(2))
+        added = f"{year:04d}-{number:02d}-{calendar.monthrange(year, number)[1]:02d}"  # the newest day of the site
         share.write_text(text[: month.end()] + "\n## [增量构建新条目](https://mp.weixin.qq.com/s?__biz=SW5j==&mid=1&idx=1"
-                         "&sn=0123456789abcdef0123456789abcdef#rd)\n\n用 vLLM 的 KV cache 测试增量构建。\n\n"
+                         f"&sn=0123456789abcdef0123456789abcdef#rd)\n{added}\n\n用 vLLM 的 KV cache 测试增量构建。\n\n"
                          + text[month.end():], encoding="utf-8")
         dirty_build()
     finally:

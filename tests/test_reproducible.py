@@ -41,7 +41,7 @@ def test_two_builds_of_the_same_tree_are_byte_identical(tmp_path):
     build(second, tmp_path / "site-b", EPOCH, "2")
     a, b = tree(tmp_path / "site-a"), tree(tmp_path / "site-b")
     assert {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "index.html", "feeds/feed.xml",
-            "feeds/atom.xml", "feeds/podcast.xml"} <= set(a)
+            "feeds/atom.xml", "feeds/podcast.xml", "feeds/weekly.xml", "weekly/index.html"} <= set(a)
     assert a.keys() == b.keys()
     different = [name for name in a if a[name] != b[name]]
     assert not different, f"files differ between two builds: {different[:10]}"

@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "tags/", "tags/vllm/", "archive/", "archive/2025/", "series/", "share/", "notes/2026-06-22-jay/",
-         "404.html"]
+         "weekly/", "weekly/2025-W45/", "404.html"]
 DARK_PAGES = ["", "tags/vllm/", "share/"]
 SEVERE = {"serious", "critical"}
 
