@@ -8,7 +8,8 @@ synthetic tags), and a generated ``docs/``:
 
 - ``docs/share/<year>.md``: share lists in the upstream README format, one
   file per year (``## YYYYMM`` months newest first, 10-15 entries a month,
-  ``## [title](WeChat link)`` entries, summaries of 200-400 characters, ~30%
+  ``## [title](WeChat link)`` entries dated by a contributor's date line
+  (not the mirror: no ledger), summaries of 200-400 characters, ~30%
   with an ``<audio>`` block), plus ``docs/share/index.md`` linking the years;
 - ``docs/series/index.md``: the series index (``## [title](link)``, then
   ``date | categories | #tags``, then the description);
