@@ -316,7 +316,7 @@ def test_the_weekly_feed_has_one_item_per_week_titled_and_listing_its_entries(re
 def test_weekly_pages_join_the_plan_and_the_index_joins_the_navigation(replayed):
     plan = plan_site(replayed.catalog, SiteLayout(replayed.project))
     assert [p.src_uri for p in plan.pages if p.kind is PageKind.WEEK] == [
-        f"weekly/{week.key}/index.md" for week in replayed.catalog.weeks]
+        f"weekly/{week.key}.md" for week in replayed.catalog.weeks]
     home = (replayed.site / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('<nav class="md-tabs"'):]
     nav = nav[:nav.index("</nav>")]

@@ -51,8 +51,12 @@ def month_location(key: str) -> tuple[str, str]:
 
 
 def weekly_page(key: str | None = None) -> str:
-    """The weekly index (``key`` None), or the page of the ISO week ``key`` (``2025-W47``)."""
-    return "weekly/index.md" if key is None else f"weekly/{key}/index.md"
+    """The weekly index (``key`` None), or the page of the ISO week ``key`` (``2025-W47``, at ``weekly/2025-W47/``).
+
+    A week is a file of the weekly folder, not a folder of its own: the navigation plugin looks every folder up
+    among all the files, and a folder per week (thousands on a site of 10,000 entries) made that quadratic.
+    """
+    return "weekly/index.md" if key is None else f"weekly/{key}.md"
 
 
 def listen_page(page_number: int = 1) -> str:
