@@ -503,3 +503,31 @@ def test_the_weekly_feed_escapes_what_titles_and_excerpts_hold(tmp_path):
     assert "<script>" not in content and "&lt;script&gt;" in content  # the title is text in the item's HTML
     assert item.findtext("title") == "第 47 周 · 11月17日–11月23日 · 1 篇"
     assert etree.fromstring(f"<div>{content}</div>".encode(), etree.HTMLParser()) is not None
+
+
+def test_the_weekly_index_lists_every_week_once_five_years_a_page(tmp_path):
+    from llminfra.domain.site_plan import WEEKLY_INDEX_PAGE_SIZE
+
+    (tmp_path / "docs/share").mkdir(parents=True)
+    weeks = WEEKLY_INDEX_PAGE_SIZE + 5
+    mondays = [dt.date(2025, 11, 17) - dt.timedelta(weeks=n) for n in range(weeks)]
+    lines = []
+    for day in mondays:  # newest first, a month heading where the month changes
+        heading = f"## {day.year:04d}{day.month:02d}"
+        if heading not in lines:
+            lines += [heading, ""]
+        lines += [f"## [第 {day.isoformat()} 篇](https://e.com/{day.isoformat()})", day.isoformat(), "", "摘要。", ""]
+    (tmp_path / "docs/share/contributed.md").write_text("\n".join(lines), encoding="utf-8")
+    layout = SiteLayout(tmp_path)
+    catalog = build_catalog(layout)
+    assert catalog.errors == [] and len(catalog.weeks) == weeks
+    plan = plan_site(catalog, layout)
+    index = [page for page in plan.pages if page.kind is PageKind.WEEKLY_INDEX]
+    assert [page.src_uri for page in index] == ["weekly/index.md", "weekly/2/index.md"]
+    renderer = SiteRenderer(catalog, plan, Path(__file__).parents[1] / "overrides")
+    first, second = (renderer.listing_body(page) for page in index)
+    listed = re.findall(r'<li data-llm-times="[^"]+"><a href="(?:\.\./)?([^"]+)/"', first + second)
+    assert listed == [week.key for week in catalog.weeks]
+    assert len(re.findall("data-llm-times", first)) == WEEKLY_INDEX_PAGE_SIZE
+    assert "data-llm-since" in first and "data-llm-since" not in second  # the count is the newest page's
+    assert 'rel="next" href="2/"' in first and 'rel="prev" href="../"' in second

@@ -34,6 +34,8 @@ TAG_PAGE_SIZE = 50  # a tag with up to this many entries lists them in full on o
 # chips), this many a page: a tag on most of 10,000 entries stays a few small pages.
 TAG_LINES_PAGE_SIZE = 1000
 LISTEN_PAGE_SIZE = 100  # episodes per page of 收听
+# Weeks per page of the weekly index, five years: a site of 10,000 entries spread thin has thousands of weeks.
+WEEKLY_INDEX_PAGE_SIZE = 260
 # The month archive has a page per year. A year with up to this many entries lists them with their
 # excerpts; a busier one lists one line per entry (a page stays well under 300 KB either way).
 YEAR_FULL_ITEMS = 150
@@ -109,7 +111,7 @@ def plan_site(catalog: Catalog, layout: SiteLayout) -> SitePlan:
     for tag in catalog.tags.values():
         pages.extend(_tag_pages(catalog, tag))
     pages.extend(_year_page(year, months, templates) for year, months in archive_years(catalog.months))
-    pages.append(_weekly_index(catalog, templates))
+    pages.extend(_weekly_index(catalog, templates))
     pages.extend(_week_page(week, templates) for week in catalog.weeks)
     return SitePlan(pages)
 
@@ -220,11 +222,18 @@ def _year_page(year: int, months: list[MonthIndex], templates: str) -> PlannedPa
                        _template_file(templates, PageKind.YEAR), year=year)
 
 
-def _weekly_index(catalog: Catalog, templates: str) -> PlannedPage:
+def weekly_index_page_count(weeks: int) -> int:
+    return max(1, math.ceil(weeks / WEEKLY_INDEX_PAGE_SIZE))
+
+
+def _weekly_index(catalog: Catalog, templates: str) -> list[PlannedPage]:
     total = sum(len(week.entries) for week in catalog.weeks)
-    return PlannedPage(weekly_page(), PageKind.WEEKLY_INDEX, "每周新增",
-                       f"按周浏览新增条目：{len(catalog.weeks)} 周，共 {total} 个条目；每周一页，也可以用 RSS 订阅。",
-                       _template_file(templates, PageKind.WEEKLY_INDEX), feed=WEEKLY_RSS)
+    count = weekly_index_page_count(len(catalog.weeks))
+    return [PlannedPage(weekly_page(page_number=number), PageKind.WEEKLY_INDEX,
+                        "每周新增" + (f"（第 {number} 页）" if number > 1 else ""),
+                        f"按周浏览新增条目：{len(catalog.weeks)} 周，共 {total} 个条目；每周一页，也可以用 RSS 订阅。",
+                        _template_file(templates, PageKind.WEEKLY_INDEX), feed=WEEKLY_RSS, number=number, count=count)
+            for number in range(1, count + 1)]
 
 
 def _week_page(week: WeekIndex, templates: str) -> PlannedPage:

@@ -50,13 +50,16 @@ def month_location(key: str) -> tuple[str, str]:
     return year_page(int(key[:4])), f"m-{key}"
 
 
-def weekly_page(key: str | None = None) -> str:
-    """The weekly index (``key`` None), or the page of the ISO week ``key`` (``2025-W47``, at ``weekly/2025-W47/``).
+def weekly_page(key: str | None = None, page_number: int = 1) -> str:
+    """The weekly index (``key`` None) and its further pages, or the page of the ISO week ``key`` (``2025-W47``,
+    at ``weekly/2025-W47/``).
 
     A week is a file of the weekly folder, not a folder of its own: the navigation plugin looks every folder up
     among all the files, and a folder per week (thousands on a site of 10,000 entries) made that quadratic.
     """
-    return "weekly/index.md" if key is None else f"weekly/{key}.md"
+    if key is not None:
+        return f"weekly/{key}.md"
+    return "weekly/index.md" if page_number == 1 else f"weekly/{page_number}/index.md"
 
 
 def listen_page(page_number: int = 1) -> str:

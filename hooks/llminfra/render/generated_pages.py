@@ -19,6 +19,7 @@ from llminfra.domain.model import Entry, SourceKind
 from llminfra.domain.site_plan import (
     LISTEN_PAGE_SIZE,
     TAG_PAGE_SIZE,
+    WEEKLY_INDEX_PAGE_SIZE,
     YEAR_FULL_ITEMS,
     PageKind,
     PlannedPage,
@@ -116,12 +117,14 @@ class GeneratedPageRenderer:
     def _weekly_index(self, page: PlannedPage) -> dict:
         weeks = self.catalog.weeks
         years: list[tuple[int, list[WeekIndex]]] = []
-        for week in weeks:
+        for week in weeks[page_slice(page, WEEKLY_INDEX_PAGE_SIZE)]:
             if not years or years[-1][0] != week.year:
                 years.append((week.year, []))
             years[-1][1].append(week)
         return {"weeks": weeks, "years": years, "total": sum(len(week.entries) for week in weeks),
                 "week_src": lambda week: weekly_page(week.key), "arrival_times": arrival_times,
+                "page_number": page.number, "page_count": page.count,
+                "page_src": lambda number: weekly_page(page_number=number),
                 "feed_href": relative_url(self.templates.here(page.src_uri), WEEKLY_RSS)}
 
     def _week(self, page: PlannedPage) -> dict:
