@@ -101,7 +101,7 @@ def test_a_second_visit_after_a_sync_marks_exactly_the_new_entries_with_their_co
         options = {"is_mobile": True, "has_touch": True} if viewport == "phone" else {}
         reader = open_reader(PHONE if viewport == "phone" else DESKTOP, base=base, **options)
         first = visit(reader, "", FIRST_VISIT)
-        assert first["marked"] == [] and first["line"] == "已记下这次访问：下次再来，新条目会标上「新」。"
+        assert first["marked"] == [] and first["line"] == "已记下本次访问，下次来时会标出新条目。"
         stored = reader.page.evaluate("() => JSON.parse(localStorage.getItem('llminfra.visits'))")
         newest_v21 = max(replay(21).values())
         assert stored["seen"] == newest_v21.timestamp() * 1000 and stored["before"] is None
@@ -127,11 +127,11 @@ def test_a_second_visit_after_a_sync_marks_exactly_the_new_entries_with_their_co
 
     anchors = [entry.anchor for entry in fresh]
     assert share["marked"] == anchors  # exactly the 15, in page order
-    assert share["line"] == "自上次访问以来，本页有 15 篇新条目，标有「新」。"
+    assert share["line"] == "上次访问以来，本页有 15 篇新条目。"
     assert home["marked"] == [f"share/#{anchor}" for anchor in anchors[:12]] == again["marked"]  # the latest 12
-    assert home["line"] == "自上次访问以来，最新条目里有 12 篇新条目，标有「新」。"
+    assert home["line"] == "上次访问以来，最新条目里有 12 篇新条目。"
     assert weekly["marked"] == ["weekly/2025-W45/"] and weekly["weeks"] == ["15"]
-    assert weekly["line"] == "自上次访问以来新增 15 篇，所在的周标有「新」。"
+    assert weekly["line"] == "上次访问以来新增 15 篇，见标「新」的周。"
     assert set(home["badge"]) == set(share["badge"]) == {'"新"'} and weekly["badge"] == ['"新 15"']
     for state in (home, share, weekly):
         assert sum(shift["value"] for shift in state["shifts"]) == 0, state["shifts"]
