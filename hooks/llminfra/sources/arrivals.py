@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from llminfra.domain.arrivals import arrival_time
 from llminfra.domain.problems import SourceProblem
 from llminfra.sources.yaml_text import node_line, read_yaml
 
@@ -13,11 +14,18 @@ REWRITE = "written by python -m llminfra sync; rebuild it with python -m llminfr
 
 
 def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]:
-    """entry key -> arrival time (with its UTC offset); empty when the file does not exist."""
+    """entry key -> arrival time (with its UTC offset); empty when the file does not exist.
+
+    A bad record is a problem and is left out; the others are kept, so sync can write the file anew.
+    """
     path = root / ARRIVALS_FILE
     if not path.is_file():
         return {}, []
-    parsed = read_yaml(path.read_text(encoding="utf-8"), ARRIVALS_FILE)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [SourceProblem(ARRIVALS_FILE, 1, f"cannot read it: {exc}", REWRITE)]
+    parsed = read_yaml(text, ARRIVALS_FILE)
     if not parsed.ok:
         return {}, parsed.problems
     if parsed.value is None:
@@ -28,7 +36,7 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
     problems: list[SourceProblem] = []
     for key_node, _ in parsed.node.value:
         key, value = str(key_node.value), parsed.value.get(key_node.value)
-        when = _time(value)
+        when = arrival_time(value)
         if when is None:
             problems.append(SourceProblem(ARRIVALS_FILE, node_line(key_node),
                                           f"arrival of {key} is not a date and time with its UTC offset: {value!r}",
@@ -37,13 +45,3 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
         arrivals[key] = when
     return arrivals, problems
 
-
-def _time(value) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    return None

@@ -15,6 +15,7 @@ from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
+from llminfra.domain.upstream import first_differing_line
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.markdown_lines import read_source_text
 from llminfra.sources.notes import NoteParser
@@ -120,12 +121,22 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
 
 
 def check_mirror_is_synced(layout: SiteLayout, sources: list[ParsedSource], provenance, problems) -> None:
-    """A notice when the mirror's bytes are not the ones sync wrote: someone edited upstream's file here."""
+    """An error when the mirror's bytes are not the ones sync wrote: someone edited upstream's file here.
+
+    Such an edit would go live and then vanish at the next sync (an entry pasted there is lost), so it fails
+    check and the strict build, naming the first line that is not upstream's.
+    """
     mirror = next((s for s in sources if s.mirror_of), None)
     if mirror is None or provenance is None or not provenance.sha256:
         return
-    if mirror.sha256 != provenance.sha256:
-        problems.append(SourceProblem(
-            mirror.path, 1, "differs from the upstream file the last sync wrote",
-            f"sync replaces it; add entries to {layout.project_path(layout.contributed_page)} instead",
-            severity="notice"))
+    if mirror.sha256 == provenance.sha256:
+        return
+    try:
+        line = first_differing_line((layout.docs_path / mirror.page).read_bytes(), provenance.lines)
+    except OSError:
+        line = 1
+    synced = ", ".join(part for part in (f"commit {provenance.short_commit}" if provenance.commit else "",
+                                         f"synced {provenance.synced}" if provenance.synced else "") if part)
+    problems.append(SourceProblem(
+        mirror.path, line, "differs from upstream's file as last synced" + (f" ({synced})" if synced else ""),
+        f"move the entry to {layout.project_path(layout.contributed_page)}; sync restores upstream's file"))

@@ -9,7 +9,7 @@ from llminfra.domain.upstream import UpstreamProvenance
 from llminfra.sources.yaml_text import read_yaml
 
 PROVENANCE_FILE = "data/upstream.yml"
-PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256")
+PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256", "lines")
 
 
 def read_provenance(root: Path, problems: list[SourceProblem] | None = None) -> UpstreamProvenance | None:
