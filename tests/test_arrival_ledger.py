@@ -75,6 +75,7 @@ def test_sync_records_new_entries_with_the_commit_date_and_never_changes_a_recor
 def test_an_entry_whose_title_changes_keeps_its_date(project, capsys, tmp_path):
     assert sync(capsys, project, "22-668e0a1.md", "--committed", "2025-11-06T23:50:49+08:00")[0] == 0
     before = ledger(project)
+    assert len(before) == 36
     data = (HISTORY / "22-668e0a1.md").read_bytes()
     renamed = tmp_path / "renamed.md"
     renamed.write_bytes(data.replace("Kimi最新的KimiLinear技术亮点".encode(), "新标题".encode(), 1))
