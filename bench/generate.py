@@ -382,8 +382,9 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
             shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, out / name)
-    # The record of the real site's last sync: a synthetic share list was synced from nowhere.
-    (out / "data/upstream.yml").unlink(missing_ok=True)
+    # The records of the real site's syncs: a synthetic share list was synced from nowhere.
+    for record in ("data/upstream.yml", "data/arrivals.yml"):
+        (out / record).unlink(missing_ok=True)
     taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)

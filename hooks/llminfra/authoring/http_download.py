@@ -91,7 +91,8 @@ def run_download(session: requests.Session, limits: FetchLimits, attempt: Callab
 
     ``attempt`` makes its requests with ``session`` (``streamed_get``) and reads with ``read_body``. It is tried
     again while it raises a retryable ``DownloadError``, ``limits.attempts`` times in all, all of it within
-    ``limits.total_seconds``; the error that ends the download says how many attempts were made.
+    ``limits.total_seconds``; the error that ends the download says how many attempts were made. Meanwhile the
+    session sends through the watchdog's adapter; its own adapters are back afterwards.
     """
     bounded = dataclasses.replace(limits, deadline=time.monotonic() + limits.total_seconds)
     cap = f"the cap of {limits.total_seconds:g} s for the whole download"
