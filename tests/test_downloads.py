@@ -147,6 +147,34 @@ def test_the_cap_holds_while_the_headers_trickle_in(project, capsys, server):
     assert code == 1 and "took longer than the cap" in err, err
 
 
+def test_the_cap_holds_during_a_tls_handshake_that_trickles(project, capsys, monkeypatch):
+    """The TLS record header announces 16 KB, then one byte every half second: the handshake never ends."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    listener = socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler)
+    stop = threading.Event()
+
+    def trickle_handshake():
+        connection, _ = listener.socket.accept()
+        with connection:
+            try:
+                connection.sendall(b"\x16\x03\x03\x40\x00")
+                while not stop.wait(0.5):
+                    connection.sendall(b"\x02")
+            except OSError:
+                pass
+
+    threading.Thread(target=trickle_handshake, daemon=True).start()
+    try:
+        started = time.monotonic()
+        code, _, err = sync(capsys, project, "--from", f"https://127.0.0.1:{listener.server_address[1]}/x.md",
+                            "--max-seconds", str(CAP), "--no-audio")
+        assert time.monotonic() - started < CAP_MARGIN
+        assert code == 1 and "took longer than the cap" in err, err
+    finally:
+        stop.set()
+        listener.server_close()
+
+
 def test_audio_ends_within_its_cap_against_a_slow_clip(tmp_path, capsys, server):
     body = VOICE.read_bytes()
     server.scripts["/clip.mp3"] = [trickle(response(body=body)[:-len(body)], body[:200])]
