@@ -354,6 +354,7 @@ def _watched_pools(watchdog: _Watchdog) -> dict[str, type]:
                 return sock
         return WatchedConnection
 
-    return {"http": type("WatchedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": watched(HTTPConnection)}),
+    return {"http": type("WatchedHTTPConnectionPool", (HTTPConnectionPool,),
+                         {"ConnectionCls": watched(HTTPConnection)}),
             "https": type("WatchedHTTPSConnectionPool", (HTTPSConnectionPool,),
                           {"ConnectionCls": watched(HTTPSConnection)})}

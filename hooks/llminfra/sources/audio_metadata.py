@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from llminfra.domain.links import redact_url
 from llminfra.domain.problems import SourceProblem
 from llminfra.sources.yaml_text import node_line, read_yaml
 
@@ -58,7 +59,8 @@ def read_audio_records(path: Path, label: str = AUDIO_DATA) -> tuple[dict[str, A
         try:
             records[str(url)] = _record(fields)
         except (TypeError, ValueError) as exc:
-            problems.append(SourceProblem(label, lines.get(str(url), 1), f"record of {url} is invalid: {exc}",
+            problems.append(SourceProblem(label, lines.get(str(url), 1),
+                                          f"record of {redact_url(str(url))} is invalid: {exc}",
                                           "delete the record and run python -m llminfra audio"))
     return records, problems
 
