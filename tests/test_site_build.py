@@ -23,6 +23,7 @@ def catalog():
     return build_catalog(SiteLayout(FROZEN))
 
 
+@pytest.mark.content
 def test_generated_pages_are_not_committed():
     for folder in ("tags", "archive"):
         assert not (ROOT / "docs" / folder).exists()
