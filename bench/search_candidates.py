@@ -2,6 +2,7 @@
 the bytes of search data fetched for it.
 
     python bench/search_candidates.py --ours SITE [--lunr SITE] [--pagefind SITE] [--runs 3] [--query 显存管理]
+    python bench/search_candidates.py --pagefind-query-set FIXTURE_SITE   # the tests' query set on Pagefind
 
 Each SITE is a built site of the same project:
 
@@ -58,6 +59,40 @@ PAGEFIND_QUERY = """async ([url, query]) => {
 }"""
 
 
+PAGEFIND_FINDS = """async ([url, query, path, anchor]) => {
+  const pagefind = await import(url);
+  const search = await pagefind.search(query);
+  const data = await Promise.all(search.results.map(result => result.data()));
+  const urls = data.flatMap(d => [d.url, ...d.sub_results.map(s => s.url)]);
+  return urls.some(u => decodeURIComponent(u).endsWith(path + '#' + anchor));
+}"""
+
+
+def pagefind_query_set(site: Path) -> None:
+    """The tests' query set (tests/search_queries.py) against Pagefind's own index of the frozen fixture's ``site``."""
+    from conftest import FROZEN
+    from search_queries import query_set
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from llminfra.domain.layout import SiteLayout
+    from llminfra.domain.urls import page_url
+    from llminfra.sources.loading import build_catalog
+
+    print(f"pagefind: indexed {site} in {index_with_pagefind(site):.2f} s")
+    queries = query_set(build_catalog(SiteLayout(FROZEN)))
+    misses = []
+    with sync_playwright() as playwright, serve_directory(site) as base:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(base)
+        for query in queries:
+            arguments = [base + "pagefind/pagefind.js", query.term, page_url(query.entry.page), query.entry.anchor]
+            if not page.evaluate(PAGEFIND_FINDS, arguments):
+                misses.append(f"{query.term} ({query.kind})")
+        browser.close()
+    print(f"pagefind: query set {len(queries) - len(misses)}/{len(queries)} found; missed: {', '.join(misses)}")
+
+
 def is_search_data(url: str) -> bool:
     return "/search/" in url or "/pagefind/" in url or "/workers/" in url
 
@@ -87,13 +122,18 @@ def index_with_pagefind(site: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ours", type=Path, required=True)
+    parser.add_argument("--ours", type=Path)
+    parser.add_argument("--pagefind-query-set", type=Path, metavar="SITE",
+                        help="run the tests' query set against Pagefind on SITE, built from the frozen fixture")
     parser.add_argument("--lunr", type=Path)
     parser.add_argument("--pagefind", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query", default="显存管理")
     parser.add_argument("--no-index", action="store_true", help="--pagefind SITE already holds pagefind/")
     args = parser.parse_args()
+    if args.pagefind_query_set:
+        pagefind_query_set(args.pagefind_query_set)
+        return 0
     candidates = [("ours", args.ours)] + [(name, site) for name, site in (("lunr", args.lunr),
                                                                          ("pagefind", args.pagefind)) if site]
     if args.pagefind and not args.no_index:

@@ -8,10 +8,10 @@ and writes our sharded index instead of Material's single file:
   does the work: the hooks submit a source page as soon as its HTML exists (``on_page_content``), so
   the worker indexes while MkDocs is still converting the other pages' markdown; pages that are not
   submitted (generated pages, whose HTML is completed later) go to the worker when Material asks to
-  index them; at the end the worker writes the files. Documents are numbered in the order the worker
-  received them, which is the same in every build of the same tree.
-- otherwise (``mkdocs serve``, one CPU) Material's sections are collected in the build process and
-  the files are written at the end, ``serve --dirty`` keeping the other pages' sections as Material does.
+  index them; at the end the worker writes the files. Documents are numbered in the order the pages
+  were submitted, the same in every build of the same tree, in the worker or not.
+- otherwise (``mkdocs serve``, one CPU) the same happens in the build process, and the files are written
+  at the end, ``serve --dirty`` keeping the other pages' sections as Material does.
 
 Material's indexer segments Chinese with jieba wherever jieba happens to be installed; this index
 never does (``_segment_chinese``): it indexes every Chinese character and pair of characters, and
@@ -109,23 +109,25 @@ class ShardedSearchIndex(SectionIndex):
             worker_end.close()
 
     def submit(self, page, content: str) -> None:
-        """Index ``page`` now, with its final HTML ``content`` (in the worker; nothing to do in-process)."""
-        if self._worker is None:
-            return
+        """Index ``page`` now, with its final HTML ``content`` (MkDocs sets ``page.content`` only later)."""
         self._submitted.add(page.url)
-        if not (page.meta.get("search") or {}).get("exclude"):  # as Material skips it
-            self._pages.put(("page", PageSnapshot.of(page, content)))
-
-    # Material's plugin calls this for every page, in on_page_context.
-    def add_entry_from_context(self, page):
+        if (page.meta.get("search") or {}).get("exclude"):  # as Material skips it
+            return
+        snapshot = PageSnapshot.of(page, content)
         if self._worker is None:
-            super().add_entry_from_context(page)
-        elif page.url not in self._submitted:
+            super().add_entry_from_context(snapshot)
+        else:
+            self._pages.put(("page", snapshot))
+
+    # Material's plugin calls this for every page, in on_page_context: the pages not submitted are indexed now.
+    # Either way a page's documents are numbered in the order the pages were indexed, in the worker or not.
+    def add_entry_from_context(self, page):
+        if page.url not in self._submitted:
             self.submit(page, page.content)
 
     # ... and this once, in on_post_build; Material writes what it returns as search/search_index.json.
     def generate_search_index(self, prev):
-        config = {key: self.config[key] for key in _CONFIG_KEYS}
+        config = {key: self.config.get(key) for key in _CONFIG_KEYS}
         if self._worker is not None:
             self.report = self._collect(config)
             return self.report.index_json
