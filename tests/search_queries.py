@@ -72,7 +72,8 @@ def query_set(catalog: Catalog) -> list[Query]:
             chosen[term] = Query(term, "reported", found[0])
     counts: dict[tuple[str, str], int] = {}
     for entry, text in texts:
-        candidates = [("taxonomy", w) for w in words if w in text] + [("compound", c) for c in split_compounds(text, compounds)]
+        candidates = ([("taxonomy", w) for w in words if w in text]
+                      + [("compound", c) for c in split_compounds(text, compounds)])
         for kind, term in candidates:
             key = (str(entry.kind), kind)
             if term in chosen or counts.get(key, 0) >= PER_KIND[kind]:

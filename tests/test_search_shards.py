@@ -18,7 +18,8 @@ def test_shards_are_small_sorted_as_javascript_compares_strings_and_postings_mar
     monkeypatch.setattr(search_shards, "SHARD_BYTES", 2000)
     index = ShardedIndex()
     for number in range(300):
-        index.add({"location": f"p{number}/", "title": f"标题{number}", "text": f"<p>正文 第{number}条 零气泡 vLLM 𠀀</p>"})
+        index.add({"location": f"p{number}/", "title": f"标题{number}",
+                   "text": f"<p>正文 第{number}条 零气泡 vLLM 𠀀</p>"})
     index.add({"location": "p0/#s", "title": "小节", "text": "零气泡"})
     stub = json.loads(index.write(tmp_path, {"lang": ["zh"]}))
     manifest = stub["config"]["llminfra"]

@@ -19,7 +19,8 @@ from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex, worker_ind
 
 def search_files(site: Path) -> dict[str, bytes]:
     folder = site / "search"
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def test_the_command_line_build_indexes_in_the_worker_and_writes_the_in_process_index(built_site, tmp_path):
