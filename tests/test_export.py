@@ -153,7 +153,7 @@ def test_generated_pages_read_the_same_with_and_without_hooks(exported, built_si
     _, _, site, _ = exported
     hooked = article((built_site.path / page).read_text(encoding="utf-8"))
     plain = article((site / page).read_text(encoding="utf-8"))
-    # Only the hooks guard markdown links (SafeLinksExtension adds rel to them); a plain build cannot.
+    # Only the hooks guard markdown links (HtmlPolicyExtension adds rel to them); a plain build cannot.
     assert hooked.replace(' rel="noopener noreferrer"', "") == plain.replace(' rel="noopener noreferrer"', "")
 
 

@@ -12,7 +12,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_plan import plan_site
 from llminfra.mkdocs_adapter.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
 from llminfra.render.options import RenderOptions
-from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.safe_html import HtmlPolicyExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
@@ -21,7 +21,7 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
 
 def convert(text: str, fragments: TrustedFragments | None = None) -> str:
     """The HTML, blank lines aside (a stashed block is followed by one more; the site collapses them)."""
-    extensions = [*EXTENSIONS, SafeLinksExtension()]
+    extensions = [*EXTENSIONS, HtmlPolicyExtension()]
     if fragments is not None:
         extensions.append(TrustedFragmentsExtension(fragments))
     return re.sub(r"\n+", "\n", markdown.Markdown(extensions=extensions).convert(text))

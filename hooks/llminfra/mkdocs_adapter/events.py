@@ -40,7 +40,7 @@ from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, sit
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
 from llminfra.render.options import render_options
-from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.safe_html import HtmlPolicyExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.front_matter import markdown_for_mkdocs
 from llminfra.sources.loading import build_catalog
@@ -93,7 +93,7 @@ class SiteHooks:
         setattr(config, STATE_ATTRIBUTE, state)
         for notice in option_notices(state.options):
             log.info(f"{notice.path}: {notice.message} ({notice.hint})")
-        _guard_links(config)
+        _guard_html(config)
         config.markdown_extensions.append(TrustedFragmentsExtension(state.fragments))
         if worker_index_wanted(session.command):
             state.search_index = _index_in_worker(config)
@@ -121,7 +121,8 @@ def files(files, *, config):
     state.plan = plan_site(catalog, state.layout)
     state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
                                   render_options(site_settings(config, state.options),
-                                                 html_block=state.fragments.token))
+                                                 html_block=state.fragments.token,
+                                                 heading=state.fragments.heading))
     for page in state.plan.pages:
         add_generated_file(files, config, page, state.renderer, state.serve_cache)
     if state.serve_cache is not None:
@@ -227,10 +228,10 @@ def post_build(*, config):
 # -- helpers ---------------------------------------------------------------
 
 
-def _guard_links(config) -> None:
-    """Every markdown link on the site goes through the unsafe-scheme filter."""
-    if not any(isinstance(ext, SafeLinksExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(SafeLinksExtension())
+def _guard_html(config) -> None:
+    """Every element of every page goes through the HTML policy, after the last extension that sets attributes."""
+    if not any(isinstance(ext, HtmlPolicyExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(HtmlPolicyExtension())
 
 
 def _escape_page_meta(page) -> None:

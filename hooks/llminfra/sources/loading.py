@@ -17,6 +17,7 @@ from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.markdown_lines import read_source_text
+from llminfra.sources.markup_policy import check_page_markup
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.provenance import read_provenance
 from llminfra.sources.series import SeriesIndexParser
@@ -114,6 +115,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     catalog.docs_pages = read_docs_pages(layout, {source.page for source in sources})
     for page in catalog.docs_pages.values():
         catalog.problems.extend(page.meta_problems)
+        catalog.problems.extend(check_page_markup(page))
     check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)
     catalog.timings = {"parse": parsed_seconds, **catalog.timings}
     return catalog
