@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import SiteOptions, escaped_page_meta, option_notices
+from llminfra.domain.page_meta import escaped_page_meta
+from llminfra.domain.site_options import SiteOptions, option_notices
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension

@@ -71,7 +71,7 @@ def read_docs_pages(layout: SiteLayout, source_pages: set[str]) -> dict[str, Sou
             page = path.relative_to(docs).as_posix()
             if name.endswith(".md") and page not in source_pages and path.is_file():
                 raw = path.read_bytes().decode("utf-8", errors="replace")
-                pages[page] = read_source_text(layout.project_path(page), raw)
+                pages[page] = read_source_text(layout.project_path(page), raw, kind=None)
     return pages
 
 

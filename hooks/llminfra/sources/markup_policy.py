@@ -212,7 +212,7 @@ class MarkupChecker:
         self._markdown.reset()
         self._markdown.convert("\n".join(lines))
         cursors: dict[str, int] = {}
-        for tag, name, value, problem in self._found:
+        for _tag, name, value, problem in self._found:
             hint = URL_HINT if name in URL_ATTRIBUTES and problem.startswith(name) else ATTRIBUTE_HINT
             found.append(MarkupProblem(self._line_of(lines, name, value, cursors), problem, hint))
         return sorted(set(found), key=lambda p: (p.index, p.message))
