@@ -45,6 +45,7 @@ from llminfra.render.safe_html import HtmlPolicyExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.front_matter import markdown_for_mkdocs
 from llminfra.sources.loading import build_catalog
+from llminfra.sources.project_links import escaping_links
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
 
@@ -89,8 +90,9 @@ class SiteHooks:
         session = self.session or Session()
         root = Path(config.config_file_path).resolve().parent
         # A bad option stops here, before any page is built (SiteOptionsError names the key).
-        state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config),
-                           serve_cache=session.serve_cache)
+        layout = SiteLayout(root=root, docs_dir=docs_dir_name(config))
+        _refuse_escaping_links(layout)
+        state = BuildState(layout, site_options(config), serve_cache=session.serve_cache)
         setattr(config, STATE_ATTRIBUTE, state)
         for notice in option_notices(state.options):
             log.info(f"{notice.path}: {notice.message} ({notice.hint})")
@@ -227,6 +229,20 @@ def post_build(*, config):
 
 
 # -- helpers ---------------------------------------------------------------
+
+
+def _refuse_escaping_links(layout: SiteLayout) -> None:
+    """Stop every build, strict or not, while a link leads out of docs/, overrides/ or data/.
+
+    MkDocs walks docs/ following links (a link to / would have it walk the whole disk) and copies what it finds,
+    and loads the theme's templates through links, all before any later event could leave a file out: so the
+    build does not start, and nothing behind such a link reaches site/.
+    """
+    links = escaping_links(layout)
+    if links:
+        shown = "\n".join(f"  {link.path}: {link.problem().message} ({link.problem().hint})" for link in links)
+        raise PluginError(f"llminfra: {len(links)} symbolic link{'s' if len(links) != 1 else ''} "
+                          f"lead{'s' if len(links) == 1 else ''} outside the project:\n{shown}")
 
 
 def _guard_html(config) -> None:

@@ -39,6 +39,7 @@ from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.markdown_lines import read_source_text
+from llminfra.sources.project_links import project_file
 
 
 @dataclass
@@ -65,9 +66,9 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
     report = ExportReport()
     generated = {page.src_uri: renderer.generated_markdown(page) for page in plan.pages}
     for path in sorted(layout.docs_path.rglob("*")):
-        if not path.is_file():
-            continue
         src_uri = path.relative_to(layout.docs_path).as_posix()
+        if project_file(layout.root, layout.project_path(src_uri)) is None:  # not a file, or behind a link out
+            continue
         if src_uri in generated:
             continue  # the build replaces it too (and warns)
         target = out / src_uri

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from llminfra.domain.problems import SourceProblem
+from llminfra.sources.project_links import project_file
 from llminfra.sources.yaml_text import node_line, read_yaml
 
 ARRIVALS_FILE = "data/arrivals.yml"
@@ -14,8 +15,8 @@ REWRITE = "written by python -m llminfra sync; rebuild it with python -m llminfr
 
 def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]:
     """entry key -> arrival time (with its UTC offset); empty when the file does not exist."""
-    path = root / ARRIVALS_FILE
-    if not path.is_file():
+    path = project_file(root, ARRIVALS_FILE)
+    if path is None:
         return {}, []
     parsed = read_yaml(path.read_text(encoding="utf-8"), ARRIVALS_FILE)
     if not parsed.ok:
