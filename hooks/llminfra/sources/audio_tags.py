@@ -151,12 +151,12 @@ def _number(value: str | None, what: str, parse, check, line_offset: int) -> tup
                                   "is measured) or give the clip's real one", line_offset)]
 
 
-def parse_audio_block(html: str, problems: list[AudioBlockError] | None = None) -> AudioClip:
+def parse_audio_block(html: str, ignored: list[AudioBlockError] | None = None) -> AudioClip:
     """Parse one ``<audio>…</audio>`` block into an ``AudioClip``.
 
     A block that cannot be played raises ``AudioBlockError``. A ``data-duration`` or ``data-length`` that is
-    not a finite, positive, plausible number (``domain.model``'s bounds) is left out of the clip and added to
-    ``problems``: the clip still plays, and nothing impossible reaches a page or the podcast.
+    not a finite, positive, plausible number (``domain.model``'s bounds) is left out of the clip and its problem
+    added to ``ignored``: the clip still plays, and nothing impossible reaches a page or the podcast.
     """
     reader = _AudioBlockReader()
     reader.feed(html)
@@ -208,6 +208,6 @@ def parse_audio_block(html: str, problems: list[AudioBlockError] | None = None) 
                                         audio_duration_problem, carrier.line_offset)
     length, length_problems = _number(carrier.attrs.get("data-length"), "data-length", int, audio_length_problem,
                                       carrier.line_offset)
-    if problems is not None:
-        problems += number_problems + length_problems
+    if ignored is not None:
+        ignored += number_problems + length_problems
     return AudioClip(src=src, mime_type=AUDIO_TYPES[declared_type], length_bytes=length, duration_seconds=duration)

@@ -170,12 +170,14 @@ class MarkupProblem:
 # cleaned by nh3, whatever it holds); md_in_html is left out so that raw HTML stays raw here too.
 CHECK_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "tables", "pymdownx.details",
                     "pymdownx.superfences")
-# Text that can give an element an attribute the policy may refuse: an attribute list (also a fence's), or a
-# link, image or link definition whose destination is not plainly http(s) or mailto. Most text has none and is
-# not converted here at all.
+# Text that can give an element an attribute the policy may refuse: an attribute list (also a fence's), a
+# link, image or link definition whose destination is not plainly http(s) or mailto, an admonition. Most text
+# has none and is not converted here at all.
 _PLAIN_DESTINATION = r"\s*<?\s*(?:https?://|mailto:)"
 _CANDIDATE = re.compile(rf"{AttrListTreeprocessor.BASE_RE}|\]\((?!{_PLAIN_DESTINATION})"
-                        rf"|^\s*\[[^\]]*\]:(?!{_PLAIN_DESTINATION})", re.IGNORECASE)
+                        rf"|^\s*\[[^\]]*\]:(?!{_PLAIN_DESTINATION})"
+                        r"|^\s*(?:!!!|\?\?\?\+?)\s",  # an admonition or details block: its type is a class
+                        re.IGNORECASE)
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)")
 ATTRIBUTE_HINT = "left out of the page; attribute lists may set classes, and ids on headings"
 URL_HINT = "shown as text without the link; link to http(s), mailto: or a relative path"
@@ -250,7 +252,8 @@ class MarkupChecker:
         if name == "id":
             needles.append(f"#{value}")
         if name == "class":
-            needles += [f".{cls}" for cls in self.policy.reserved_classes(value)]
+            reserved = self.policy.reserved_classes(value)
+            needles += [f".{cls}" for cls in reserved] + reserved
         if len(value) >= 3:
             needles.append(value)
         needles.append(name)
