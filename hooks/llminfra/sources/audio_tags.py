@@ -147,8 +147,8 @@ def _number(value: str | None, what: str, parse, check, line_offset: int) -> tup
     problem = check(number)
     if problem is None:
         return number, []
-    return None, [AudioBlockError(f"{what}: {problem}", "the site ignores it; leave the attribute out (the length "
-                                  "is measured) or give the clip's real one", line_offset)]
+    return None, [AudioBlockError(f"{what}: {problem}", "the site ignores it; leave the attribute out (the site "
+                                  "measures the clip) or give the real value", line_offset)]
 
 
 def parse_audio_block(html: str, ignored: list[AudioBlockError] | None = None) -> AudioClip:
