@@ -73,7 +73,8 @@ class WrittenText:
             converter = self._converter()
             converter.reset()
             html = sanitize_html(converter.convert("\n".join(block)), page_anchors)
-            out.extend(["", f'<div class="llm-rich">{html}</div>', ""])
+            if html.strip():  # (a comment alone leaves nothing)
+                out.extend(["", f'<div class="llm-rich">{html}</div>', ""])
         return out
 
     def _converter(self) -> markdown.Markdown:

@@ -1,0 +1,88 @@
+"""The hand-written pages (home, 订阅, 性能, any other page under docs/) are written by contributors too.
+
+Their raw HTML goes through the same sanitiser as a source page's and their Markdown through the same HTML
+policy; the renderer's own additions (the home page's cards, the 订阅 page's feed addresses) are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, copy_project, run_mkdocs_build
+from test_hostile_inputs import assert_inert, content_of
+
+HOME = """---
+title: 首页
+hide:
+  - navigation
+---
+
+# 首页
+
+介绍 <script>alert(document.domain)</script> 和 <img src=x onerror=alert(document.domain)>。
+
+[订阅](subscribe.md){: onclick="alert(document.domain)" }
+
+<div markdown="1" onmouseover="alert(document.domain)">
+**加粗**
+</div>
+"""
+SUBSCRIBE = """---
+title: 订阅
+template: 404.html
+---
+
+# 订阅
+
+<iframe src="https://example.com/"></iframe>
+
+<!-- llminfra:subscribe site -->
+
+## 按标签
+
+<!-- llminfra:subscribe tags -->
+"""
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hand-written")
+    project = copy_project(base / "project", with_content=False)
+    (project / "docs/index.md").write_text(HOME, encoding="utf-8")
+    (project / "docs/subscribe.md").write_text(SUBSCRIBE, encoding="utf-8")
+    (project / "docs/share").mkdir()
+    (project / "docs/share/contributed.md").write_text(
+        "# 好文\n\n## 202509\n\n## [好文一](https://example.com/a)\n\n摘要。\n", encoding="utf-8")
+    strict = run_mkdocs_build(project, base / "strict-site", strict=True)
+    loose = run_mkdocs_build(project, base / "site", strict=False)
+    assert loose.returncode == 0, loose.stderr[-3000:]
+    return strict, base / "site"
+
+
+def test_a_hand_written_page_fails_the_strict_build_at_its_line(written):
+    strict, _ = written
+    assert strict.returncode != 0
+    assert "docs/index.md:11: event handler 'onclick' on <a> is not allowed" in strict.stderr
+    assert "docs/subscribe.md:3: front matter key 'template' is not allowed" in strict.stderr
+
+
+def test_hand_written_pages_run_nothing_and_keep_what_the_renderer_adds(written):
+    _, site = written
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert_inert(content_of(home))
+    assert "**加粗**" not in home and "<strong>加粗</strong>" in home
+    assert 'class="grid cards llm-cards"' in home  # the renderer's cards
+    subscribe = (site / "subscribe/index.html").read_text(encoding="utf-8")
+    assert_inert(content_of(subscribe))
+    assert "feeds/feed.xml" in subscribe and "llm-feed-table" in subscribe  # both markers filled in
+    assert "页面不存在" not in subscribe and "<h1" in subscribe  # not the 404 template
+
+
+def test_the_performance_page_shows_its_chart_as_an_image(built_site):
+    page = built_site.page("performance/")
+    article = content_of(page)
+    (src,) = re.findall(r'<img alt="各规模的构建时间[^"]*" src="([^"]+\.svg)"', article)
+    assert (built_site.path / "performance" / src).resolve().is_file()
+    assert "<svg" not in article
+    assert (ROOT / "docs/assets/performance/build-times.svg").read_text(encoding="utf-8").startswith("<svg xmlns=")
