@@ -373,3 +373,26 @@ def test_the_same_cases_in_the_mirror_pass_the_strict_build_as_notices_and_run_n
     fragment = article(tmp_path / "site", "share")
     assert_inert(fragment)
     assert len(re.findall(r'<h3 id="a-[0-9a-f]{8}"', fragment)) == len(mirror.entries)
+
+
+def test_the_export_carries_none_of_it(tmp_path):
+    """``python -m llminfra export`` is built without our hooks: the pages it writes are already clean."""
+    import subprocess
+    import sys
+
+    from conftest import _base_env
+
+    project = copy_project(tmp_path / "project", with_content=False)
+    (project / "docs/share").mkdir()
+    names = [name for kind, name in ISSUE_19_CASES if kind == "share"]
+    for name in names:
+        (project / "docs/share" / f"{name}.md").write_text(read_case("share", name), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "llminfra", "export", str(tmp_path / "out"), "--root",
+                             str(project)], capture_output=True, text=True, env=_base_env())
+    assert result.returncode == 0, result.stderr
+    for name in names:
+        exported = (tmp_path / "out/share" / f"{name}.md").read_text(encoding="utf-8")
+        for construct in ("onerror=", "onmouseover=", "javascript:", "style=", "#__search", "#__toc",
+                          "data-md-component=", "md-search", "#a-00000000", 'data-duration="nan"',
+                          'data-duration="inf"', 'data-length="-5"'):
+            assert construct not in exported, (name, construct)
