@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -160,24 +159,3 @@ def test_generated_pages_read_the_same_with_and_without_hooks(exported, built_si
     plain = article((site / page).read_text(encoding="utf-8"))
     # Only the hooks guard markdown links (HtmlPolicyExtension adds rel to them); a plain build cannot.
     assert hooked.replace(' rel="noopener noreferrer"', "") == plain.replace(' rel="noopener noreferrer"', "")
-
-
-def test_search_index_rewrite_keeps_material_s_index_data(exported, tmp_path):
-    # The plain build's index is Material's own (ASCII escapes); the hooks rewrite theirs with UTF-8.
-    from llminfra.mkdocs_adapter.page_output import compact_search_index
-
-    _, _, site, _ = exported
-    material = (site / "search" / "search_index.json").read_bytes()
-    assert b"\\u" in material
-    copy = tmp_path / "search_index.json"
-    copy.write_bytes(material)
-    before, after = compact_search_index(copy)
-    assert before == len(material) and after < 0.8 * before
-    # The same data, less the word boundaries jieba put in (the search worker indexes single characters).
-    expected = json.loads(material)
-    for doc in expected["docs"]:
-        for key in ("title", "text"):
-            doc[key] = doc[key].replace("\u200b", "")
-        if "tags" in doc:
-            doc["tags"] = [tag.replace("\u200b", "") for tag in doc["tags"]]
-    assert json.loads(copy.read_bytes()) == expected

@@ -354,6 +354,7 @@ def assert_live_content_invariants(project: Path, site: Path) -> None:
     assert internal_link_problems(site) == []
 
 
+@pytest.mark.content
 def test_the_live_docs_hold_the_content_invariants(tmp_path):
     result = run_mkdocs_build(ROOT, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]

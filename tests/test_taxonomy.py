@@ -84,6 +84,7 @@ def test_chinese_terms_include_chinese_keywords_and_search_terms():
     assert "vLLM" not in words
 
 
+@pytest.mark.content
 def test_project_taxonomy_has_no_conflicts_and_tags_every_seed_entry():
     catalog = build_catalog(SiteLayout(ROOT))
     assert catalog.taxonomy.problems == []
@@ -192,6 +193,7 @@ def test_empty_or_null_parts_are_allowed():
     assert taxonomy.problems == [] and taxonomy.tags["vllm"].name == "vllm"
 
 
+@pytest.mark.content
 def test_the_project_taxonomy_passes_the_schema():
     text = (ROOT / "data/taxonomy.yml").read_text(encoding="utf-8")
     assert problems_of(text) == []

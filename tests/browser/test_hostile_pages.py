@@ -6,6 +6,10 @@ hovered (``onfocus``, ``onmouseover``); a dialog from any of them fails the test
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 HOSTILE_PAGE_MINIMUM = 50
 
 

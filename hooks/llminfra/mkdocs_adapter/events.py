@@ -31,11 +31,10 @@ from llminfra.mkdocs_adapter.nav import chain_pages, drop_from_nav, link_generat
 from llminfra.mkdocs_adapter.page_output import (
     body_anchor_ids,
     compact_html,
-    compact_search_index,
     limit_toc,
     release_markdown,
 )
-from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, worker_index_wanted
+from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex, worker_index_wanted
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, site_settings
 from llminfra.publish.feeds import FeedOptions, write_feeds
@@ -58,7 +57,7 @@ class BuildState:
     renderer: SiteRenderer | None = None
     plan: SitePlan | None = None  # every page the build generates
     timings: dict[str, float] = field(default_factory=dict)
-    search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
+    search_index: ShardedSearchIndex | None = None  # in the search plugin's place
     # Template HTML in source pages, kept out of the Markdown text until conversion.
     fragments: TrustedFragments = field(default_factory=TrustedFragments)
     serve_cache: ServeCache | None = None  # the session's, under `mkdocs serve --dirty`
@@ -98,8 +97,7 @@ class SiteHooks:
             log.info(f"{notice.path}: {notice.message} ({notice.hint})")
         _guard_html(config)
         config.markdown_extensions.append(TrustedFragmentsExtension(state.fragments))
-        if worker_index_wanted(session.command):
-            state.search_index = _index_in_worker(config)
+        state.search_index = _sharded_search_index(config, in_worker=worker_index_wanted(session.command))
         return config
 
 
@@ -216,16 +214,12 @@ def post_build(*, config):
     state.timings["feeds"] = time.perf_counter() - started
     state.timings["pages"] += state.renderer.generated.seconds  # listing bodies rendered as pages were written
     state.renderer.release_caches()
-    started = time.perf_counter()
-    # After the search plugin's on_post_build (event_priority in site_hooks.py).
-    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
-    state.timings["search"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
     log.info(f"llminfra timing: {figures}")
     report = state.search_index.report if state.search_index else None
     if report is not None:
         log.info(f"llminfra search worker: pages={report.pages} busy={report.busy_seconds:.3f}s "
-                 f"peak_rss={report.peak_rss_mb:.0f}MB")
+                 f"peak_rss={report.peak_rss_mb:.0f}MB {report.summary}")
 
 
 # -- helpers ---------------------------------------------------------------
@@ -283,12 +277,18 @@ def _report_problems(catalog: Catalog, strict: bool = False) -> None:
                           f"in strict mode:\n{shown}{more}")
 
 
-def _index_in_worker(config) -> WorkerSearchIndex | None:
-    """Put a ``WorkerSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
+# Set in the theme's `extra` when the hooks write the sharded index: overrides/main.html then starts our search
+# worker. A build without the hooks (the export, built by MkDocs or Zensical) keeps its theme's own search.
+SHARDED_SEARCH_FLAG = "llminfra_sharded_search"
+
+
+def _sharded_search_index(config, in_worker: bool) -> ShardedSearchIndex | None:
+    """Put a ``ShardedSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
     plugin = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
     if plugin is None or not plugin.config.enabled:
         return None
-    plugin.search_index = WorkerSearchIndex(**plugin.config)
+    plugin.search_index = ShardedSearchIndex(config.site_dir, in_worker, **plugin.config)
+    config.extra[SHARDED_SEARCH_FLAG] = True
     return plugin.search_index
 
 
