@@ -89,6 +89,8 @@ SHARE_CASES = {
     "s59-audio-negative-length": ("data-length: size must be above 0 bytes, got -5", 2),
     "s60-md-in-html-onclick": (INERT, 2),  # raw HTML: always cleaned by nh3
     "s61-attr-list-reserved-class-on-link": ("class 'md-search__input' on <a> belongs to the theme or the site", 2),
+    # The token that stands for the heading above (its digest is no secret): the heading must stay.
+    "s62-trusted-token-replay": (INERT, 3),
 }
 SERIES_CASES = {
     "r01-script-in-description": (INERT, 2),

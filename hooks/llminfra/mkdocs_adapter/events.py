@@ -10,6 +10,7 @@ no build ever sees another's state.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.page_meta import escaped_page_meta
-from llminfra.domain.site_options import SiteOptions, option_notices
+from llminfra.domain.site_options import SiteOptions, SiteSettings, option_notices
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
@@ -121,7 +122,7 @@ def files(files, *, config):
     started = time.perf_counter()
     state.plan = plan_site(catalog, state.layout)
     state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
-                                  render_options(site_settings(config, state.options),
+                                  render_options(_without_fragments(site_settings(config, state.options)),
                                                  html_block=state.fragments.token,
                                                  heading=state.fragments.heading))
     for page in state.plan.pages:
@@ -237,6 +238,14 @@ def _refuse_escaping_links(layout: SiteLayout) -> None:
         shown = "\n".join(f"  {link.path}: {link.problem().message} ({link.problem().hint})" for link in links)
         raise PluginError(f"llminfra: {len(links)} symbolic link{'s' if len(links) != 1 else ''} "
                           f"lead{'s' if len(links) == 1 else ''} outside the project:\n{shown}")
+
+
+def _without_fragments(settings: SiteSettings) -> SiteSettings:
+    """The settings for the renderer's own converter of writers' text (``render.safe_html.WrittenText``): the
+    site's extensions but the trusted fragments', so no token a writer copies (a digest is no secret) is ever
+    swapped there, nor used up before the page that registered it is converted."""
+    extensions = tuple(ext for ext in settings.markdown_extensions if not isinstance(ext, TrustedFragmentsExtension))
+    return dataclasses.replace(settings, markdown_extensions=extensions)
 
 
 def _guard_html(config) -> None:
