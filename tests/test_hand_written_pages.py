@@ -45,15 +45,28 @@ template: 404.html
 """
 
 
+# awesome-pages' navigation files: the theme prints their titles unescaped and links their URLs as written.
+NAV = """nav:
+  - "<img src=x onerror=alert(document.domain)>": index.md
+  - 订阅: subscribe.md
+  - 点我: "javascript:alert(document.domain)"
+  - 好文: share
+  - 外站: https://example.com/
+"""
+SECTION = 'title: "<b onmouseover=alert(document.domain)>分享</b>"\n'
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     base = tmp_path_factory.mktemp("hand-written")
     project = copy_project(base / "project", with_content=False)
     (project / "docs/index.md").write_text(HOME, encoding="utf-8")
     (project / "docs/subscribe.md").write_text(SUBSCRIBE, encoding="utf-8")
+    (project / "docs/.pages").write_text(NAV, encoding="utf-8")
     (project / "docs/share").mkdir()
     (project / "docs/share/contributed.md").write_text(
         "# 好文\n\n## 202509\n\n## [好文一](https://example.com/a)\n\n摘要。\n", encoding="utf-8")
+    (project / "docs/share/.pages").write_text(SECTION, encoding="utf-8")
     strict = run_mkdocs_build(project, base / "strict-site", strict=True)
     loose = run_mkdocs_build(project, base / "site", strict=False)
     assert loose.returncode == 0, loose.stderr[-3000:]
@@ -65,6 +78,7 @@ def test_a_hand_written_page_fails_the_strict_build_at_its_line(written):
     assert strict.returncode != 0
     assert "docs/index.md:11: event handler 'onclick' on <a> is not allowed" in strict.stderr
     assert "docs/subscribe.md:3: front matter key 'template' is not allowed" in strict.stderr
+    assert "docs/.pages:4: navigation link: href with the scheme 'javascript' is not allowed on <a>" in strict.stderr
 
 
 def test_hand_written_pages_run_nothing_and_keep_what_the_renderer_adds(written):
@@ -77,6 +91,17 @@ def test_hand_written_pages_run_nothing_and_keep_what_the_renderer_adds(written)
     assert_inert(content_of(subscribe))
     assert "feeds/feed.xml" in subscribe and "llm-feed-table" in subscribe  # both markers filled in
     assert "页面不存在" not in subscribe and "<h1" in subscribe  # not the 404 template
+
+
+def test_the_navigation_shows_titles_as_text_and_has_no_script_link(written):
+    _, site = written
+    for page in ("index.html", "subscribe/index.html", "share/contributed/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        nav = html[html.index('md-nav--primary'):]
+        assert "<img src=x" not in html and "<b onmouseover" not in html, page
+        assert "&lt;img src=x onerror=alert(document.domain)&gt;" in nav and "&lt;b onmouseover" in nav
+        assert "javascript:alert" not in html and "点我" not in nav
+        assert 'href="https://example.com/"' in nav  # a safe link stays
 
 
 def test_the_performance_page_shows_its_chart_as_an_image(built_site):

@@ -53,6 +53,12 @@ def key_problem(kind: SourceKind | None, key: Any, value: Any) -> tuple[str, str
     return None
 
 
+def printable(text: str) -> str:
+    """``text`` as the theme may print it: HTML-escaped if it holds ``<``, ``>`` or ``"``, else as it is (so
+    ``&`` in an ordinary title is not escaped twice)."""
+    return html.escape(text, quote=True) if any(char in text for char in PAGE_META_UNSAFE) else text
+
+
 def escaped_page_meta(meta: Mapping[str, Any]) -> dict[str, Any] | None:
     """``meta`` with each printed value (``PRINTED_KEYS``) that holds ``<``, ``>`` or ``"`` HTML-escaped; None if
     none does.
@@ -66,5 +72,5 @@ def escaped_page_meta(meta: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     escaped = dict(meta)
     for key in unsafe:
-        escaped[key] = html.escape(escaped[key], quote=True)
+        escaped[key] = printable(escaped[key])
     return escaped

@@ -28,7 +28,13 @@ from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
 from llminfra.mkdocs_adapter.generated_files import LISTING_BODY, add_generated_file
-from llminfra.mkdocs_adapter.nav import chain_pages, drop_from_nav, link_generated_pages, trim_nav_sections
+from llminfra.mkdocs_adapter.nav import (
+    chain_pages,
+    drop_from_nav,
+    link_generated_pages,
+    make_nav_inert,
+    trim_nav_sections,
+)
 from llminfra.mkdocs_adapter.page_output import (
     body_anchor_ids,
     compact_html,
@@ -138,6 +144,7 @@ def nav(nav, *, config, files):
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
     state = state_of(config)
     link_generated_pages(nav, files, state.plan.by_src_uri)
+    make_nav_inert(nav.items)
     older_parts = {part.page for part in state.catalog.older_parts}
     drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
     # Each page carries its whole section of the navigation: keep long sections short.

@@ -18,6 +18,7 @@ from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.markdown_lines import read_source_text
 from llminfra.sources.markup_policy import check_page_markup
+from llminfra.sources.nav_files import nav_file_problems
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.project_links import escaping_links, project_file
 from llminfra.sources.provenance import read_provenance
@@ -117,6 +118,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     catalog.upstream = read_provenance(layout.root, catalog.problems)
     # Links out of docs/, overrides/ or data/: never read above, errors here (the build refuses to start).
     catalog.problems.extend(link.problem() for link in escaping_links(layout))
+    catalog.problems.extend(nav_file_problems(layout))
     catalog.docs_pages = read_docs_pages(layout, {source.page for source in sources})
     for page in catalog.docs_pages.values():
         catalog.problems.extend(page.meta_problems)
