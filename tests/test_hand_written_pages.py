@@ -111,3 +111,22 @@ def test_the_performance_page_shows_its_chart_as_an_image(built_site):
     assert (built_site.path / "performance" / src).resolve().is_file()
     assert "<svg" not in article
     assert (ROOT / "docs/assets/performance/build-times.svg").read_text(encoding="utf-8").startswith("<svg xmlns=")
+
+
+def test_a_file_the_browser_would_run_is_an_error_outside_the_sites_own_assets(tmp_path):
+    """MkDocs publishes every file of docs/ as it is: an HTML page or SVG drawing with a script in it would run
+    as the site's own."""
+    from llminfra.domain.layout import SiteLayout
+    from llminfra.sources.static_files import active_file_problems
+
+    project = copy_project(tmp_path / "project", with_content=False)
+    script = "<script>alert(document.domain)</script>"
+    (project / "docs/evil.html").write_text(script, encoding="utf-8")
+    (project / "docs/drawing.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{script}</svg>',
+                                              encoding="utf-8")
+    (project / "docs/assets/page.xhtml").write_text(script, encoding="utf-8")
+    found = sorted(p.path for p in active_file_problems(SiteLayout(project)))
+    assert found == ["docs/assets/page.xhtml", "docs/drawing.svg", "docs/evil.html"]  # not the site's own scripts
+    result = run_mkdocs_build(project, tmp_path / "site", strict=True)
+    assert result.returncode != 0
+    assert "docs/evil.html:0: a .html file is published as it is" in result.stderr

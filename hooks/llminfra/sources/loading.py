@@ -24,6 +24,7 @@ from llminfra.sources.project_links import escaping_links, project_file
 from llminfra.sources.provenance import read_provenance
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.static_files import active_file_problems
 from llminfra.sources.taxonomy_file import parse_taxonomy
 
 PARSERS = {
@@ -119,6 +120,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     # Links out of docs/, overrides/ or data/: never read above, errors here (the build refuses to start).
     catalog.problems.extend(link.problem() for link in escaping_links(layout))
     catalog.problems.extend(nav_file_problems(layout))
+    catalog.problems.extend(active_file_problems(layout))
     catalog.docs_pages = read_docs_pages(layout, {source.page for source in sources})
     for page in catalog.docs_pages.values():
         catalog.problems.extend(page.meta_problems)
