@@ -68,7 +68,8 @@ def test_a_size_must_be_a_whole_positive_number_of_at_most_2_gb(value):
 def test_plausible_numbers_pass():
     assert audio_duration_problem(320.5) is None and audio_length_problem(3_000_000) is None
     assert measured_audio_problem(3_000_000, 320.5) is None
-    assert "header is wrong" in measured_audio_problem(4032, 20 * 3600)  # under a day, but 4 KB cannot play 20 h
+    # Under a day, but 4 KB cannot play for 20 hours.
+    assert "header of the file is wrong" in measured_audio_problem(4032, 20 * 3600)
 
 
 def block(**attributes: str) -> str:
@@ -106,7 +107,7 @@ def test_plausible_attributes_are_kept():
     ("bytes: -5\n  duration: 30", "size must be above 0 bytes"),
     ("bytes: 3000000000\n  duration: 30", "more than 2 GB"),
     ("bytes: 4032\n  duration: 154618822.0", "more than 24 hours"),  # the forged header, recorded unchecked
-    ("bytes: 4032\n  duration: 72000", "header is wrong"),
+    ("bytes: 4032\n  duration: 72000", "header of the file is wrong"),
 ])
 def test_an_impossible_record_in_data_audio_yml_is_an_error_at_its_line(tmp_path, record, message):
     root = copy_project(tmp_path / "project", with_content=False)
@@ -175,7 +176,7 @@ def test_a_remote_file_with_a_forged_header_is_not_recorded():
     with pytest.raises(DownloadError, match="implausible audio: .* more than 24 hours"):
         fetch_and_measure(_Session(FORGED.read_bytes()), "https://example.com/forged.mp3", None, AUDIO_LIMITS)
     under_a_day = _maker().forged_xing_mp3_bytes(claimed_frames=2_000_000)  # about 20 hours in 4 KB
-    with pytest.raises(DownloadError, match="header is wrong"):
+    with pytest.raises(DownloadError, match="header of the file is wrong"):
         fetch_and_measure(_Session(under_a_day), "https://example.com/forged.mp3", None, AUDIO_LIMITS)
     record, _ = fetch_and_measure(_Session((AUDIO / "silence.mp3").read_bytes()), "https://example.com/ok.mp3",
                                   None, AUDIO_LIMITS)

@@ -129,4 +129,4 @@ def test_a_file_the_browser_would_run_is_an_error_outside_the_sites_own_assets(t
     assert found == ["docs/assets/page.xhtml", "docs/drawing.svg", "docs/evil.html"]  # not the site's own scripts
     result = run_mkdocs_build(project, tmp_path / "site", strict=True)
     assert result.returncode != 0
-    assert "docs/evil.html:0: a .html file is published as it is" in result.stderr
+    assert "docs/evil.html:0: a .html file is published as it is, and a browser runs it" in result.stderr

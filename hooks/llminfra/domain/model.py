@@ -143,7 +143,7 @@ def measured_audio_problem(length_bytes, seconds) -> str | None:
     problem = audio_length_problem(length_bytes) or audio_duration_problem(seconds)
     if problem is None and seconds * MIN_AUDIO_BYTES_PER_SECOND > length_bytes:
         return (f"{length_bytes} bytes cannot play for {seconds:.0f} seconds "
-                f"(under {MIN_AUDIO_BYTES_PER_SECOND * 8 // 1000} kbit/s): the file's header is wrong")
+                f"(under {MIN_AUDIO_BYTES_PER_SECOND * 8 // 1000} kbit/s): the header of the file is wrong")
     return problem
 
 

@@ -30,7 +30,7 @@ def active_file_problems(layout: SiteLayout) -> list[SourceProblem]:
             in_assets = relative.startswith(f"{ASSETS}/")
             if suffix in PAGES or (suffix in ACTIVE and not in_assets):
                 problems.append(SourceProblem(
-                    layout.project_path(relative), 0, f"a {suffix} file is published as it is and runs in the "
-                    "reader's browser as the site's own", f"write a page as markdown; keep the site's own scripts "
+                    layout.project_path(relative), 0, f"a {suffix} file is published as it is, and a browser "
+                    "runs it as part of the site", f"write a page as markdown; keep the site's own scripts "
                     f"and drawings in {layout.docs_dir}/{ASSETS}/"))
     return problems
