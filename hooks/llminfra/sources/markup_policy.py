@@ -175,9 +175,9 @@ CHECK_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "tables", "py
 # has none and is not converted here at all.
 _PLAIN_DESTINATION = r"\s*<?\s*(?:https?://|mailto:)"
 _CANDIDATE = re.compile(rf"{AttrListTreeprocessor.BASE_RE}|\]\((?!{_PLAIN_DESTINATION})"
-                        rf"|^\s*\[[^\]]*\]:(?!{_PLAIN_DESTINATION})"
-                        r"|^\s*(?:!!!|\?\?\?\+?)\s",  # an admonition or details block: its type is a class
-                        re.IGNORECASE)
+                        rf"|^[ \t]*\[[^\]\n]*\]:(?!{_PLAIN_DESTINATION})"
+                        r"|^[ \t]*(?:!!!|\?\?\?\+?)[ \t]",  # an admonition or details block: its type is a class
+                        re.IGNORECASE | re.MULTILINE)
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)")
 ATTRIBUTE_HINT = "left out of the page; attribute lists may set classes, and ids on headings"
 URL_HINT = "shown as text without the link; link to http(s), mailto: or a relative path"
@@ -203,7 +203,8 @@ class MarkupChecker:
 
     def problems(self, lines: list[str], page_anchors: Collection[str] = ()) -> list[MarkupProblem]:
         """What the policy would remove from ``lines`` (Markdown text that is rendered as it is)."""
-        if not any(_CANDIDATE.search(line) for line in lines):
+        text = "\n".join(lines)
+        if not _CANDIDATE.search(text):  # one scan of the whole run: most text has nothing to look at
             return []
         found: list[MarkupProblem] = []
         for index, line in enumerate(lines):
@@ -212,7 +213,7 @@ class MarkupChecker:
         self._anchors.clear()
         self._anchors.update(page_anchors)
         self._markdown.reset()
-        self._markdown.convert("\n".join(lines))
+        self._markdown.convert(text)
         cursors: dict[str, int] = {}
         for _tag, name, value, problem in self._found:
             hint = URL_HINT if name in URL_ATTRIBUTES and problem.startswith(name) else ATTRIBUTE_HINT
