@@ -110,6 +110,20 @@ def built_site(tmp_path_factory) -> BuiltSite:
 
 
 HOSTILE = ROOT / "tests/fixtures/hostile"
+# The share-list cases of issue 19 (attribute lists, fences, audio numbers), which are also built as upstream's
+# mirror (docs/share/index.md), where they are notices: s45 onwards.
+MIRRORED_CASES = [f"s{number:02d}" for number in range(45, 100)]
+
+
+def mirror_of_cases(names: list[str]) -> str:
+    """The share-list cases ``names`` one after the other, as upstream's file (their links moved under
+    ``/mirror/``, so that no entry is a duplicate of the same case in a file of its own)."""
+    return "".join((HOSTILE / "share" / f"{name}.md").read_text(encoding="utf-8")
+                   .replace("https://example.com/", "https://example.com/mirror/") for name in names)
+
+
+def mirrored_case_names() -> list[str]:
+    return sorted(p.stem for p in (HOSTILE / "share").glob("*.md") if p.stem[:3] in MIRRORED_CASES)
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +131,8 @@ def hostile_site(tmp_path_factory):
     """Every hostile fixture (tests/fixtures/hostile) built into one site, non-strict.
 
     Share-list and note cases are one file each; the series cases are
-    concatenated into the one series page. Returns (site dir, build log, project).
+    concatenated into the one series page; the cases of ``MIRRORED_CASES`` are also
+    concatenated into upstream's mirror. Returns (site dir, build log, project).
     """
     base = tmp_path_factory.mktemp("hostile")
     project = copy_project(base / "project", with_content=False)
@@ -130,6 +145,7 @@ def hostile_site(tmp_path_factory):
     series = "# 系列\n\n" + "".join(case.read_text(encoding="utf-8")
                                      for case in sorted((HOSTILE / "series").glob("*.md")))
     (docs / "series/index.md").write_text(series, encoding="utf-8")
+    (docs / "share/index.md").write_text(mirror_of_cases(mirrored_case_names()), encoding="utf-8")
     result = run_mkdocs_build(project, base / "site", strict=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return base / "site", result.stderr, project

@@ -59,15 +59,15 @@ def test_silence_fixture_is_reproducible_small_and_readable_by_mutagen():
 
 
 def test_measure_clip_reads_size_and_duration_from_the_file(tmp_path):
-    clip = measure_clip(AudioClip("audio/silence.mp3", length_bytes=1, duration_seconds=999.0), SILENCE)
-    assert clip.length_bytes == SILENCE.stat().st_size
+    clip, problem = measure_clip(AudioClip("audio/silence.mp3", length_bytes=1, duration_seconds=999.0), SILENCE)
+    assert clip.length_bytes == SILENCE.stat().st_size and problem is None
     assert clip.duration_seconds == pytest.approx(mutagen.File(SILENCE).info.length)
     not_audio = tmp_path / "notes.mp3"
     not_audio.write_bytes(b"not audio at all")
-    kept = measure_clip(AudioClip("audio/notes.mp3", duration_seconds=12.0), not_audio)
+    kept, _ = measure_clip(AudioClip("audio/notes.mp3", duration_seconds=12.0), not_audio)
     assert kept.length_bytes == 16 and kept.duration_seconds == 12.0
     missing = AudioClip("audio/missing.mp3")
-    assert measure_clip(missing, tmp_path / "missing.mp3") is missing
+    assert measure_clip(missing, tmp_path / "missing.mp3") == (missing, None)
 
 
 def test_durations_are_formatted_for_itunes():

@@ -180,6 +180,7 @@ BAD_INPUTS = [
     ("share", "entry-without-link.md", "docs/share/contributed.md:9: entry '没有链接的好文' has no link"),
     ("share", "unclosed-audio.md", "docs/share/contributed.md:9: <audio> block is not closed"),
     ("share", "unsafe-audio.md", "docs/share/contributed.md:11: <img> is not allowed inside an audio block"),
+    ("share", "attr-list-onerror.md", "docs/share/contributed.md:7: event handler 'onerror' on <img> is not allowed"),
     ("series", "date-does-not-parse.md", "docs/series/index.md:9: date '2026-04-31' does not parse"),
     ("series", "same-anchor.md", "docs/series/index.md:8: anchor #s-first is already used"),
     ("notes", "kept-item-without-source.md",

@@ -35,6 +35,7 @@ from llminfra.authoring.http_download import (
     streamed_get,
 )
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import measured_audio_problem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.sources.audio_files import audio_mime_type, read_audio
 from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_records
@@ -137,4 +138,8 @@ def fetch_and_measure(session, url: str, old: AudioRecord | None, limits: FetchL
             if not length or length <= 0 or mime is None:
                 raise DownloadError("not an audio file mutagen can measure "
                                     f"(Content-Type {response.headers.get('Content-Type', 'unknown')})")
+            # The same bounds as a local file's (a forged header's 31,165 hours is never recorded).
+            implausible = measured_audio_problem(body.size, float(length))
+            if implausible is not None:
+                raise DownloadError(f"implausible audio: {implausible}")
             return AudioRecord(body.size, float(length), mime, body.sha256, etag, modified), body.size

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from llminfra.domain.arrivals import arrival_time
 from llminfra.domain.problems import SourceProblem
+from llminfra.sources.project_links import project_file
 from llminfra.sources.yaml_text import node_line, read_yaml
 
 ARRIVALS_FILE = "data/arrivals.yml"
@@ -18,8 +19,8 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
 
     A bad record is a problem and is left out; the others are kept, so sync can write the file anew.
     """
-    path = root / ARRIVALS_FILE
-    if not path.is_file():
+    path = project_file(root, ARRIVALS_FILE)
+    if path is None:
         return {}, []
     try:
         text = path.read_bytes().decode("utf-8")

@@ -41,6 +41,7 @@ from llminfra.sources.markdown_lines import (
     parse_heading_link,
     plain_excerpt,
 )
+from llminfra.sources.markup_policy import check_source_markup
 
 MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
@@ -91,6 +92,7 @@ class ShareListParser:
                 source.problem(heading.index, f"entry {entry.title[:40]!r} has no summary",
                                "write a sentence or two under the heading")
             source.entries.append(entry)
+        check_source_markup(source)
         return source
 
     def _note_text_before_first_heading(self, source: ParsedSource, end: int) -> None:
