@@ -143,43 +143,23 @@ def test_a_local_forged_file_is_an_error_for_a_contributor_and_a_notice_in_the_m
     assert catalog.entries[0].audio[0].duration_seconds is None
 
 
-class _Response:
-    status_code = 200
-    headers = {"Content-Type": "audio/mpeg"}
-
-    def __init__(self, body: bytes):
-        self.body = body
-
-    def iter_content(self, chunk_size=65536):
-        yield self.body
-
-    def close(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-class _Session(requests.Session):
-    def __init__(self, body: bytes):
-        super().__init__()
-        self.body = body
-
-    def get(self, url, **kwargs):
-        return _Response(self.body)
-
-
 def test_a_remote_file_with_a_forged_header_is_not_recorded():
-    with pytest.raises(DownloadError, match="implausible audio: .* more than 24 hours"):
-        fetch_and_measure(_Session(FORGED.read_bytes()), "https://example.com/forged.mp3", None, AUDIO_LIMITS)
-    under_a_day = _maker().forged_xing_mp3_bytes(claimed_frames=2_000_000)  # about 20 hours in 4 KB
-    with pytest.raises(DownloadError, match="header of the file is wrong"):
-        fetch_and_measure(_Session(under_a_day), "https://example.com/forged.mp3", None, AUDIO_LIMITS)
-    record, _ = fetch_and_measure(_Session((AUDIO / "silence.mp3").read_bytes()), "https://example.com/ok.mp3",
-                                  None, AUDIO_LIMITS)
+    from test_audio_metadata import ClipServer  # a real server on 127.0.0.1, as the audio command meets one
+
+    server = ClipServer()
+    server.files = {"/forged.mp3": FORGED.read_bytes(),
+                    "/under-a-day.mp3": _maker().forged_xing_mp3_bytes(claimed_frames=2_000_000),  # ~20 h in 4 KB
+                    "/ok.mp3": (AUDIO / "silence.mp3").read_bytes()}
+    try:
+        with requests.Session() as session:
+            with pytest.raises(DownloadError, match="implausible audio: .* more than 24 hours"):
+                fetch_and_measure(session, f"{server.base}/forged.mp3", None, AUDIO_LIMITS)
+            with pytest.raises(DownloadError, match="header of the file is wrong"):
+                fetch_and_measure(session, f"{server.base}/under-a-day.mp3", None, AUDIO_LIMITS)
+            record, _ = fetch_and_measure(session, f"{server.base}/ok.mp3", None, AUDIO_LIMITS)
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
     assert 0.9 < record.duration_seconds < 1.1
 
 
