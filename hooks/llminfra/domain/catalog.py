@@ -20,6 +20,7 @@ from llminfra.domain.model import Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
+from llminfra.domain.tagging import KeywordTagger
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
 
@@ -198,6 +199,7 @@ def _check_local_audio(layout: SiteLayout, entries, problems):
 
 def _assign_tags(catalog: Catalog) -> None:
     taxonomy = catalog.taxonomy
+    tagger = KeywordTagger(taxonomy)
     for entry in catalog.entries:
         slugs: dict[str, None] = {}
         if len(entry.explicit_tags) > MAX_TAGS_PER_ENTRY:
@@ -213,7 +215,7 @@ def _assign_tags(catalog: Catalog) -> None:
                 catalog.unknown_tags.setdefault(resolution.slug, []).append(entry)
         if not slugs:
             entry.tags_from_keywords = True
-            for slug in taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}"):
+            for slug in tagger.tags(entry.title, entry.summary):
                 slugs.setdefault(slug, None)
         if not slugs:
             catalog.untagged.append(entry)
