@@ -151,6 +151,7 @@ def evaluate(args: argparse.Namespace, layout: SiteLayout, options) -> int:
     if not labels:
         return EXIT_USAGE
     measured: list[tuple[str, TagQuality]] = []
+    pastes: dict[str, set[str]] = {}  # list -> its distinct pasted paragraphs
     if args.lists:
         for path in args.lists:
             try:
@@ -162,9 +163,13 @@ def evaluate(args: argparse.Namespace, layout: SiteLayout, options) -> int:
                 str(path), layout.mirror_page, raw)
             catalog = build_catalog(layout, sources=[source], upstream=options.upstream)
             measured.append((str(path), measure(catalog.entries, labels)))
+            pastes[str(path)] = {" ".join(p.paragraph.text.split()) for p in catalog.pastes}
     else:
         catalog = build_catalog(layout, upstream=options.upstream)
-        measured.append((layout.project_path(layout.mirror_page) + " …", measure(catalog.entries, labels)))
+        name = layout.project_path(layout.mirror_page) + " …"
+        measured.append((name, measure(catalog.entries, labels)))
+        pastes[name] = {" ".join(p.paragraph.text.split()) for p in catalog.pastes}
+    pastes["all"] = set().union(*pastes.values())
     total = TagQuality()
     for _, quality in measured:
         total.extend(quality)
@@ -172,10 +177,10 @@ def evaluate(args: argparse.Namespace, layout: SiteLayout, options) -> int:
     if len(measured) > 1:
         rows.append(("all", total))
     if args.format == "json":
-        print(json.dumps({name: quality_json(quality, args.details) for name, quality in rows},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({name: {**quality_json(quality, args.details), "pastes": len(pastes.get(name, ()))}
+                          for name, quality in rows}, ensure_ascii=False, indent=2))
     else:
-        print(format_quality(rows, args.details))
+        print(format_quality(rows, args.details, {name: len(found) for name, found in pastes.items()}))
     return EXIT_OK
 
 
@@ -190,12 +195,14 @@ def quality_json(quality: TagQuality, details: bool) -> dict:
     return out
 
 
-def format_quality(rows: list[tuple[str, TagQuality]], details: bool) -> str:
-    table = [("list", "entries", "precision", "recall", "tags/entry", "max", "related sharing an about tag")]
+def format_quality(rows: list[tuple[str, TagQuality]], details: bool, pastes: dict[str, int]) -> str:
+    table = [("list", "entries", "precision", "recall", "tags/entry", "max", "related sharing an about tag",
+              "pastes")]
     for name, quality in rows:
         table.append((name, str(len(quality.entries)), f"{quality.precision:.3f}", f"{quality.recall:.3f}",
                       f"{quality.mean_tags:.2f}", str(quality.max_tags),
-                      f"{quality.related_share:.3f} ({quality.related_sharing}/{quality.related_links})"))
+                      f"{quality.related_share:.3f} ({quality.related_sharing}/{quality.related_links})",
+                      str(pastes.get(name, 0))))
     widths = [max(_width(cells[i]) for cells in table) for i in range(len(table[0]))]
     out = ["  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(cells)).rstrip()
            for cells in table]

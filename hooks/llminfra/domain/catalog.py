@@ -18,6 +18,7 @@ from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
+from llminfra.domain.pastes import Paste, apply_pastes, find_pastes, tag_summary
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
 from llminfra.domain.tagging import KeywordTagger
@@ -69,6 +70,7 @@ class Catalog:
     untagged: list[Entry] = field(default_factory=list)  # got no tag from keywords
     timings: dict[str, float] = field(default_factory=dict)
     upstream: UpstreamProvenance | None = None  # what the mirror was last synced from (data/upstream.yml)
+    pastes: list[Paste] = field(default_factory=list)  # collector pastes in the share lists
 
     @property
     def newest_first(self) -> list[Entry]:
@@ -112,6 +114,7 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
     # After the anchor check, which is per source file: parts move entries to other pages.
     catalog.parts = {source.page: split_source(source, part_limits) for source in sources}
+    _find_pastes(catalog)
     _assign_tags(catalog)
     _index_tags(catalog)
     _index_months(catalog)
@@ -197,6 +200,13 @@ def _check_local_audio(layout: SiteLayout, entries, problems):
                     "add the file or fix the path (relative to docs/)"))
 
 
+def _find_pastes(catalog: Catalog) -> None:
+    """Collector pastes: left out of their entry's tags, excerpt and search text (llminfra.domain.pastes)."""
+    catalog.pastes = find_pastes(catalog.sources, catalog.taxonomy)
+    apply_pastes(catalog.pastes)
+    catalog.problems.extend(paste.problem() for paste in catalog.pastes)
+
+
 def _assign_tags(catalog: Catalog) -> None:
     taxonomy = catalog.taxonomy
     tagger = KeywordTagger(taxonomy)
@@ -215,7 +225,7 @@ def _assign_tags(catalog: Catalog) -> None:
                 catalog.unknown_tags.setdefault(resolution.slug, []).append(entry)
         if not slugs:
             entry.tags_from_keywords = True
-            for slug in tagger.tags(entry.title, entry.summary):
+            for slug in tagger.tags(entry.title, tag_summary(entry)):
                 slugs.setdefault(slug, None)
         if not slugs:
             catalog.untagged.append(entry)

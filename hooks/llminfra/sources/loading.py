@@ -10,6 +10,7 @@ from llminfra.domain.document import ParsedSource
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
+from llminfra.domain.pastes import own_summary
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
@@ -17,6 +18,7 @@ from llminfra.sources.audio_files import measure_audio
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.markdown_lines import plain_excerpt
 from llminfra.sources.taxonomy_file import parse_taxonomy
 from llminfra.sources.upstream import read_provenance
 
@@ -63,6 +65,8 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
         sources = parse_sources(layout, upstream)
     parsed_seconds = time.perf_counter() - started
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
+    for entry in {id(p.paragraph.entry): p.paragraph.entry for p in catalog.pastes}.values():
+        entry.excerpt = plain_excerpt(own_summary(entry))  # listings and feeds leave the paste out
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
     check_mirror_is_synced(layout, sources, catalog.upstream, catalog.problems)
