@@ -4,6 +4,10 @@ Lists every tag with its entry count (taxonomy tags no entry uses count 0),
 the explicit tags that are not in the taxonomy with where they occur, and
 the entries that got no tag from keywords (shown under 未分类 on the site).
 
+``--explain LINK`` prints why one entry has its tags: each tag given with its
+evidence (keyword, where it was found, how often, points), the tags
+considered and rejected with the reason, pastes left out and corrections.
+
 ``--evaluate LABELS`` measures the tags against a hand labelling instead
 (``llminfra.domain.tag_quality``): on the project's catalog, or on the
 upstream-format share lists given with ``--lists`` (each read as the mirror).
@@ -20,7 +24,18 @@ from pathlib import Path
 from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.links import canonical_url
 from llminfra.domain.model import Entry
+from llminfra.domain.pastes import tag_summary
+from llminfra.domain.tagging import (
+    BROAD_THRESHOLD,
+    MAX_KEYWORD_TAGS,
+    PASSING_FACTOR,
+    THRESHOLD,
+    ZONE_NAMES,
+    ZONE_POINTS,
+    KeywordTagger,
+)
 from llminfra.domain.tag_quality import TagQuality, measure
 from llminfra.domain.taxonomy import FALLBACK_TAG
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
@@ -35,8 +50,13 @@ def register(subparsers) -> None:
         description="Report tag usage to help curate the taxonomy: counts per tag, explicit tags missing from "
                     "the taxonomy (and where), entries no keyword matched. The report goes to stdout; problems "
                     "in the sources are left to `check`.",
-        codes=((EXIT_OK, "report written"), (EXIT_USAGE, "usage error, or no docs/ folder at --root")))
+        codes=((EXIT_OK, "report written"),
+               (EXIT_USAGE, "usage error, no docs/ folder at --root, no entry with the --explain link, "
+                            "or an unreadable --evaluate file")))
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text table (default) or JSON")
+    parser.add_argument("--explain", metavar="LINK",
+                        help="why the entry with this article link has its tags: the evidence of each tag given, "
+                             "the tags considered and rejected, pastes left out, corrections applied")
     parser.add_argument("--evaluate", metavar="LABELS", type=Path,
                         help="measure precision, recall, tags per entry and related reading against a hand "
                              "labelling (YAML: entries with link, about, defensible)")
@@ -61,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.evaluate is not None:
         return evaluate(args, layout, options)
+    if args.explain is not None:
+        return explain(args, layout, options)
     catalog = build_catalog(layout, upstream=options.upstream)
     report = tag_report(catalog)
     if args.format == "json":
@@ -217,4 +239,61 @@ def format_quality(rows: list[tuple[str, TagQuality]], details: bool, pastes: di
                     out.append(f"    wrong {' '.join(entry.wrong)}")
                 if entry.missing:
                     out.append(f"    missing {' '.join(entry.missing)}")
+    return "\n".join(out)
+
+
+# -- --explain -------------------------------------------------------------------------------------
+
+
+def explain(args: argparse.Namespace, layout: SiteLayout, options) -> int:
+    catalog = build_catalog(layout, upstream=options.upstream)
+    link = canonical_url(args.explain)
+    entry = next((e for e in catalog.entries if e.link == link), None)
+    if entry is None:
+        print(f"llminfra tags: no entry links to {link}", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_explanation(catalog, entry))
+    return EXIT_OK
+
+
+def format_explanation(catalog: Catalog, entry: Entry) -> str:
+    taxonomy = catalog.taxonomy
+    name = lambda slug: taxonomy.tags[slug].name if slug in taxonomy.tags else slug  # noqa: E731
+    out = [entry.title, f"{entry.source}  {entry.link}", ""]
+    if not entry.tags_from_keywords:
+        out.append("显式标签 explicit tags, as written (normalised through aliases): "
+                   + " ".join(f"{slug} ({name(slug)})" for slug in entry.tags))
+        return "\n".join(out)
+    points = ", ".join(f"{ZONE_NAMES[zone]} {value:g}" for zone, value in ZONE_POINTS.items())
+    out += [f"关键词证据 keyword evidence, points per occurrence: {points}; in passing ×{PASSING_FACTOR:g}",
+            f"a topic tag from {THRESHOLD:g} points, a broad one from {BROAD_THRESHOLD:g} and named in title "
+            f"or opening, or implied by a narrower tag; at most {MAX_KEYWORD_TAGS}", ""]
+    tagging = KeywordTagger(taxonomy).tag(entry.title, tag_summary(entry))
+    given = [d for d in tagging.decisions if d.accepted]
+    rejected = [d for d in tagging.decisions if not d.accepted]
+    for heading, decisions in (("给出 given", given), ("考虑后未给出 considered and rejected", rejected)):
+        out.append(f"{heading}: {len(decisions)}")
+        for decision in decisions:
+            broad = " (broad)" if taxonomy.tags[decision.slug].broad else ""
+            out.append(f"  {decision.slug} · {name(decision.slug)}{broad}: {decision.score:g} points; "
+                       f"{decision.reason}")
+            for evidence in decision.evidence:
+                passing = ", in passing" if evidence.passing else ""
+                out.append(f"      {evidence.keyword!r} in {ZONE_NAMES[evidence.zone]} ×{evidence.count}{passing}"
+                           f" = {evidence.points:g}")
+        out.append("")
+    pastes = [p for p in catalog.pastes if p.paragraph.entry.link == entry.link]
+    adopted = [p for p in catalog.pastes if p.owner is entry and p.kind == "stray"]
+    for paste in pastes:
+        out.append(f"粘贴 paste left out: {paste.paragraph.source.path}:{paste.paragraph.line} "
+                   f"(belongs to {paste.owner.source})")
+    for paste in adopted:
+        out.append(f"本条目的段落 own paragraph found under {paste.paragraph.source.path}:{paste.paragraph.line}: "
+                   "counted here")
+    corrections = catalog.corrections
+    correction = next((c for c in corrections.corrections if c.link == entry.link), None) if corrections else None
+    if correction is not None:
+        out.append(f"更正 corrections at {corrections.path}:{correction.line}: "
+                   + " ".join([f"+{slug}" for slug, _ in correction.add] + [f"-{slug}" for slug, _ in correction.remove]))
+    out.append("显示 shown: " + " ".join(f"{slug} ({name(slug)})" for slug in entry.tags))
     return "\n".join(out)

@@ -21,6 +21,7 @@ from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, s
 from llminfra.domain.pastes import Paste, apply_pastes, find_pastes, tag_summary
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
+from llminfra.domain.tag_corrections import TagCorrections
 from llminfra.domain.tagging import KeywordTagger
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
@@ -71,6 +72,7 @@ class Catalog:
     timings: dict[str, float] = field(default_factory=dict)
     upstream: UpstreamProvenance | None = None  # what the mirror was last synced from (data/upstream.yml)
     pastes: list[Paste] = field(default_factory=list)  # collector pastes in the share lists
+    corrections: TagCorrections | None = None  # editors' corrections to keyword tags, as applied
 
     @property
     def newest_first(self) -> list[Entry]:
@@ -101,10 +103,16 @@ class Catalog:
 
 
 def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[ParsedSource],
-                     part_limits: PartLimits = DEFAULT_PART_LIMITS) -> Catalog:
-    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed."""
+                     part_limits: PartLimits = DEFAULT_PART_LIMITS,
+                     corrections: TagCorrections | None = None) -> Catalog:
+    """The catalog of parsed ``sources``: duplicates merged, anchors checked, tags and months indexed.
+
+    ``corrections``: editors' corrections to keyword tags (``data/tag_corrections.yml``), none by default.
+    """
     started = time.perf_counter()
     problems = list(taxonomy.problems)
+    if corrections is not None:
+        problems.extend(corrections.problems)
     for source in sources:
         problems.extend(source.problems)
     _resolve_mirror_audio(layout, sources, problems)  # before merging: a merged listing takes its audio along
@@ -116,6 +124,9 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     catalog.parts = {source.page: split_source(source, part_limits) for source in sources}
     _find_pastes(catalog)
     _assign_tags(catalog)
+    if corrections is not None:
+        catalog.corrections = corrections
+        _correct_tags(catalog, corrections)
     _index_tags(catalog)
     _index_months(catalog)
     related_started = time.perf_counter()
@@ -236,6 +247,14 @@ def _assign_tags(catalog: Catalog) -> None:
             tagged[0].source.path, tagged[0].source.line,
             f"tag #{taxonomy.tags[slug].name} is not in {taxonomy.path} ({len(tagged)} entries)",
             "kept as is; add it (or an alias) to the taxonomy", severity="notice"))
+
+
+def _correct_tags(catalog: Catalog, corrections: TagCorrections) -> None:
+    catalog.problems.extend(corrections.apply(catalog.entries, catalog.taxonomy))
+    listed = {id(entry) for entry in catalog.untagged}
+    catalog.untagged = [entry for entry in catalog.untagged if entry.tags == [FALLBACK_TAG]]
+    catalog.untagged += [entry for entry in catalog.entries
+                         if entry.tags == [FALLBACK_TAG] and id(entry) not in listed]
 
 
 def _index_tags(catalog: Catalog) -> None:

@@ -19,6 +19,7 @@ from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
 from llminfra.sources.markdown_lines import plain_excerpt
+from llminfra.sources.tag_corrections_file import read_tag_corrections
 from llminfra.sources.taxonomy_file import parse_taxonomy
 from llminfra.sources.upstream import read_provenance
 
@@ -64,7 +65,8 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     if sources is None:
         sources = parse_sources(layout, upstream)
     parsed_seconds = time.perf_counter() - started
-    catalog = assemble_catalog(layout, taxonomy, sources, part_limits)
+    corrections = read_tag_corrections(layout.root, layout.tag_corrections)
+    catalog = assemble_catalog(layout, taxonomy, sources, part_limits, corrections)
     for entry in {id(p.paragraph.entry): p.paragraph.entry for p in catalog.pastes}.values():
         entry.excerpt = plain_excerpt(own_summary(entry))  # listings and feeds leave the paste out
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml

@@ -104,8 +104,8 @@ class TaxonomySchema:
         if _is_null(node):
             return info
         if not isinstance(node, yaml.MappingNode):
-            self._error(_line(node), f"tag {slug!r} must be a mapping (name:, aliases:, keywords:, description:, "
-                                     f"…), not {_kind(node)}", "indent its fields under the slug")
+            self._error(_line(node), f"tag {slug!r} must be a mapping (name:, aliases:, keywords:, description:), "
+                                     f"not {_kind(node)}", "indent its fields under the slug")
             return info
         for key, value in self._mapping(node, TAG_KEYS, f"tag {slug!r}"):
             if key == "broad":
