@@ -251,10 +251,10 @@ def _assign_tags(catalog: Catalog) -> None:
 
 def _correct_tags(catalog: Catalog, corrections: TagCorrections) -> None:
     catalog.problems.extend(corrections.apply(catalog.entries, catalog.taxonomy))
-    listed = {id(entry) for entry in catalog.untagged}
+    listed = {entry.source for entry in catalog.untagged}
     catalog.untagged = [entry for entry in catalog.untagged if entry.tags == [FALLBACK_TAG]]
     catalog.untagged += [entry for entry in catalog.entries
-                         if entry.tags == [FALLBACK_TAG] and id(entry) not in listed]
+                         if entry.tags == [FALLBACK_TAG] and entry.source not in listed]
 
 
 def _index_tags(catalog: Catalog) -> None:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from llminfra.domain.document import LineEdit, ParsedSource
-from llminfra.domain.model import Entry, SourceKind
+from llminfra.domain.model import Entry, SourceKind, SourceLocation
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.taxonomy import Taxonomy, fold
 
@@ -74,13 +74,14 @@ class Paste:
 
 def find_pastes(sources: list[ParsedSource], taxonomy: Taxonomy) -> list[Paste]:
     """Every paste in the share lists of ``sources``, in source order."""
-    paragraphs = {id(source): summary_paragraphs(source) for source in sources if source.kind is SourceKind.SHARE}
+    # Sources by their page, entries by their source line: keys that stay what they are.
+    paragraphs = {source.page: summary_paragraphs(source) for source in sources if source.kind is SourceKind.SHARE}
     pastes = _verbatim(sources, paragraphs)
-    taken = {(id(p.paragraph.source), p.paragraph.start) for p in pastes}
+    taken = {(p.paragraph.source.page, p.paragraph.start) for p in pastes}
     for source in sources:
-        if source.mirror_of and id(source) in paragraphs:
-            pastes += [p for p in _strays(source, paragraphs[id(source)], taxonomy)
-                       if (id(source), p.paragraph.start) not in taken]
+        if source.mirror_of and source.page in paragraphs:
+            pastes += [p for p in _strays(source, paragraphs[source.page], taxonomy)
+                       if (source.page, p.paragraph.start) not in taken]
     return pastes
 
 
@@ -136,20 +137,20 @@ def _key(text: str) -> str:
     return _NOT_TEXT.sub("", fold(text))
 
 
-def _verbatim(sources: list[ParsedSource], paragraphs: dict[int, list[Paragraph]]) -> list[Paste]:
+def _verbatim(sources: list[ParsedSource], paragraphs: dict[str, list[Paragraph]]) -> list[Paste]:
     groups: dict[bytes, list[Paragraph]] = {}
     for source in sources:
-        for paragraph in paragraphs.get(id(source), ()):
+        for paragraph in paragraphs.get(source.page, ()):
             key = _key(paragraph.text)
             if len(key) >= MIN_CHARS:
                 groups.setdefault(hashlib.blake2b(key.encode(), digest_size=16).digest(), []).append(paragraph)
     pastes: list[Paste] = []
     for group in groups.values():
-        if len({p.entry.link or id(p.entry) for p in group}) < 2:
+        if len({p.entry.link or p.entry.source for p in group}) < 2:
             continue  # one article listed twice is a duplicate, not a paste
         text = fold(group[0].text)
-        order = {id(p): n for n, p in enumerate(group)}
-        owner = max(group, key=lambda p: (_about_title(text, p.entry.title), p.first, -order[id(p)]))
+        owner = max(enumerate(group), key=lambda n_p: (_about_title(text, n_p[1].entry.title), n_p[1].first,
+                                                        -n_p[0]))[1]
         for paragraph in group:
             if paragraph is not owner and paragraph.entry.link != owner.entry.link:
                 pastes.append(Paste(paragraph, owner.entry, "verbatim"))
@@ -170,9 +171,9 @@ def _strays(source: ParsedSource, paragraphs: list[Paragraph], taxonomy: Taxonom
         return {slug for slug in taxonomy.keyword_tags(text) if not taxonomy.tags[slug].broad}
 
     entries = source.entries  # in file order: the neighbours are the entries just above and below
-    by_entry: dict[int, list[Paragraph]] = {}
+    by_entry: dict[SourceLocation, list[Paragraph]] = {}
     for paragraph in paragraphs:
-        by_entry.setdefault(id(paragraph.entry), []).append(paragraph)
+        by_entry.setdefault(paragraph.entry.source, []).append(paragraph)
     titles: dict[int, set[str]] = {}
 
     def title_terms(number: int) -> set[str]:
@@ -182,7 +183,7 @@ def _strays(source: ParsedSource, paragraphs: list[Paragraph], taxonomy: Taxonom
 
     pastes: list[Paste] = []
     for number, entry in enumerate(entries):
-        own = by_entry.get(id(entry), [])
+        own = by_entry.get(entry.source, [])
         if len(own) < 2:
             continue
         about = title_terms(number) | specific(own[0].text)

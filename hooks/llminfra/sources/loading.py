@@ -67,7 +67,7 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     parsed_seconds = time.perf_counter() - started
     corrections = read_tag_corrections(layout.root, layout.tag_corrections)
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits, corrections)
-    for entry in {id(p.paragraph.entry): p.paragraph.entry for p in catalog.pastes}.values():
+    for entry in {p.paragraph.entry.source: p.paragraph.entry for p in catalog.pastes}.values():
         entry.excerpt = plain_excerpt(own_summary(entry))  # listings and feeds leave the paste out
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
