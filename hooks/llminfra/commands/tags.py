@@ -27,6 +27,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
 from llminfra.domain.model import Entry
 from llminfra.domain.pastes import tag_summary
+from llminfra.domain.tag_quality import TagQuality, measure
 from llminfra.domain.tagging import (
     BROAD_THRESHOLD,
     MAX_KEYWORD_TAGS,
@@ -36,7 +37,6 @@ from llminfra.domain.tagging import (
     ZONE_POINTS,
     KeywordTagger,
 )
-from llminfra.domain.tag_quality import TagQuality, measure
 from llminfra.domain.taxonomy import FALLBACK_TAG
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.loading import build_catalog, read_taxonomy
@@ -258,7 +258,10 @@ def explain(args: argparse.Namespace, layout: SiteLayout, options) -> int:
 
 def format_explanation(catalog: Catalog, entry: Entry) -> str:
     taxonomy = catalog.taxonomy
-    name = lambda slug: taxonomy.tags[slug].name if slug in taxonomy.tags else slug  # noqa: E731
+
+    def name(slug: str) -> str:
+        return taxonomy.tags[slug].name if slug in taxonomy.tags else slug
+
     out = [entry.title, f"{entry.source}  {entry.link}", ""]
     if not entry.tags_from_keywords:
         out.append("显式标签 explicit tags, as written (normalised through aliases): "
@@ -293,7 +296,7 @@ def format_explanation(catalog: Catalog, entry: Entry) -> str:
     corrections = catalog.corrections
     correction = next((c for c in corrections.corrections if c.link == entry.link), None) if corrections else None
     if correction is not None:
-        out.append(f"更正 corrections at {corrections.path}:{correction.line}: "
-                   + " ".join([f"+{slug}" for slug, _ in correction.add] + [f"-{slug}" for slug, _ in correction.remove]))
+        changes = [f"+{slug}" for slug, _ in correction.add] + [f"-{slug}" for slug, _ in correction.remove]
+        out.append(f"更正 corrections at {corrections.path}:{correction.line}: " + " ".join(changes))
     out.append("显示 shown: " + " ".join(f"{slug} ({name(slug)})" for slug in entry.tags))
     return "\n".join(out)

@@ -105,7 +105,7 @@ def summary_paragraphs(source: ParsedSource) -> list[Paragraph]:
     lines = source.text.lines
     structural = sorted(((e.start, e.end, e) for e in source.edits if e.kind != "insert"), key=lambda t: t[:2])
     out: list[Paragraph] = []
-    for number, (start, end, edit) in enumerate(structural):
+    for number, (_, end, edit) in enumerate(structural):
         if edit.kind != "entry" or edit.entry is None:
             continue
         stop = len(lines)

@@ -15,10 +15,10 @@ from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.sources.audio_files import measure_audio
+from llminfra.sources.markdown_lines import plain_excerpt
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
-from llminfra.sources.markdown_lines import plain_excerpt
 from llminfra.sources.tag_corrections_file import read_tag_corrections
 from llminfra.sources.taxonomy_file import parse_taxonomy
 from llminfra.sources.upstream import read_provenance
