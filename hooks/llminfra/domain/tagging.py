@@ -5,11 +5,12 @@ taxonomy's keywords found in its title and summary. A keyword found is evidence,
 
     title 3 · opening sentence 2 · emphasis (**bold**) 1.5 · rest of the summary 1   (points per occurrence)
 
-A tag's score is the sum over its keywords' occurrences (a keyword written inside a longer one counts too:
-``KV cache池化`` is also ``KV cache``). Then:
+halved for a name in passing (an item of a list, ``vLLM、SGLang 等``, or an example, ``如 NVLink``), nothing for a
+negated one (``不会 CUDA``) or one inside a link target. A tag's score is the sum over its keywords' occurrences (a
+term that begins with a keyword counts for it too: ``KV cache池化`` is also ``KV cache``). Then:
 
-- a topic tag is given from ``THRESHOLD`` points: named in the title and once more, in the opening sentence and
-  once more, or four times in passing. A name dropped once, in a list of systems or as a baseline, is a mention;
+- a topic tag is given from ``THRESHOLD`` points: named in the title or the opening sentence, or more than once
+  in the rest. A name dropped once, in a list of systems or as a baseline, is a mention;
 - a **broad** tag (``broad: true`` in the taxonomy: 大模型, 推理, 训练, GPU …) is a field rather than a topic. It is
   given only where it is the subject: named in the title or the opening sentence and scoring ``BROAD_THRESHOLD``,
   or **implied** by a narrower tag the entry is given (``implies:``: an entry about KV cache transfer is about
@@ -46,8 +47,8 @@ _URLS = re.compile(r"\]\([^)\s]*\)|<?https?://[^\s<>)]+>?")
 _EMPHASIS = re.compile(r"\*\*[^\n]+?\*\*|__[^\n]+?__")
 # The opening sentence ends at the first full stop, question or exclamation mark, or line break.
 _SENTENCE_END = re.compile(r"[。!?]|\n")
-# A name in passing: an item of an enumeration (``A、B等``), an example (``如 A``, ``例如 A``, ``包括 A``) or
-# a parenthesis. Outside the title it counts half: lists of systems and baselines are mentions, not subjects.
+# A name in passing: an item of an enumeration (``A、B等``, ``A/B``) or an example (``如 A``, ``例如 A``, ``包括 A``).
+# Outside the title it counts half: lists of systems and baselines are mentions, not subjects.
 _BEFORE_PASSING = re.compile(r"(?:、|如|例如|比如|包括|/)\s*$")
 _AFTER_PASSING = re.compile(r"\s*(?:、|等|/)")
 PASSING_FACTOR = 0.5
