@@ -31,7 +31,7 @@ from llminfra.domain.taxonomy import Taxonomy, fold
 
 MIN_CHARS = 30
 STRAY_MIN_SHARED = 2
-_NOT_TEXT = re.compile(r"[\s*]+")
+_NOT_TEXT = re.compile(r"[\s*\u200b\u200c\u200d\u2060\ufeff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9.+-]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -134,7 +134,11 @@ def summary_paragraphs(source: ParsedSource) -> list[Paragraph]:
 
 
 def _key(text: str) -> str:
-    return _NOT_TEXT.sub("", fold(text))
+    """What two copies of a paragraph share: the text without spaces, zero-width characters and ``*``.
+
+    No NFKC: a paste is a copy, not a retyping, and this runs on every paragraph of every share list.
+    """
+    return _NOT_TEXT.sub("", text).casefold()
 
 
 def _verbatim(sources: list[ParsedSource], paragraphs: dict[str, list[Paragraph]]) -> list[Paste]:

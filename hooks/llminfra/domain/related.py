@@ -50,6 +50,10 @@ def position_weight(rank: int) -> float:
     return 2 / (2 + rank)
 
 
+POSITION_SCALE = 1000
+POSITION_UNITS = [round(position_weight(rank) * POSITION_SCALE) for rank in range(64)]
+
+
 @dataclass
 class RelatedReading:
     related: dict[SourceLocation, list[Entry]] = field(default_factory=dict)  # entry.source -> best first
@@ -77,16 +81,19 @@ def related_reading(newest_first: list[Entry], ignored_tags: Iterable[str] = (),
     weights = tag_weights(newest_first, ignored_tags)
     members: dict[str, list[int]] = {}  # tag -> ranks (positions in newest_first), ascending
     tag_sets: list[frozenset[str]] = []
-    centrality: list[dict[str, float]] = []  # per entry: tag -> idf-free weight of its position
+    # Whole millionths of idf, thousandths of position weight: integer products and sums are exact, so equal
+    # scores tie whatever the order of addition.
+    units = {slug: round(weight * WEIGHT_SCALE) for slug, weight in weights.items()}
+    centrality: list[dict[str, int]] = []  # per entry: tag -> the weight of its position, in thousandths
     for rank, entry in enumerate(newest_first):
-        own = {slug: position_weight(position) for position, slug in enumerate(entry.tags)
-               if weights.get(slug, 0) > 0}
+        own = {slug: POSITION_UNITS[min(position, len(POSITION_UNITS) - 1)]
+               for position, slug in enumerate(entry.tags) if units.get(slug, 0) > 0}
         centrality.append(own)
         tags = frozenset(own)
         tag_sets.append(tags)
         for slug in tags:
             members.setdefault(slug, []).append(rank)
-    minimum = round(MIN_SCORE * WEIGHT_SCALE)
+    minimum = round(MIN_SCORE * WEIGHT_SCALE) * POSITION_SCALE * POSITION_SCALE
     # Where each entry stands in each of its tags' lists, for the window of a frequent tag.
     positions: dict[str, dict[int, int]] = {}
     result = RelatedReading()
@@ -109,14 +116,11 @@ def related_reading(newest_first: list[Entry], ignored_tags: Iterable[str] = (),
                 candidates.update(_window(ranks, where[rank], room))
             candidates.discard(rank)
         result.candidates_scored += len(candidates)
-        here = centrality[rank]
+        here = {slug: units[slug] * weight for slug, weight in centrality[rank].items()}
         scored = []
         for other in candidates:
             there = centrality[other]
-            # Whole millionths per shared tag: sums of integers are exact, so equal scores tie whatever the
-            # order of addition.
-            score = sum(round(weights[slug] * here[slug] * there[slug] * WEIGHT_SCALE)
-                        for slug in own & tag_sets[other])
+            score = sum(here[slug] * there[slug] for slug in own & tag_sets[other])  # idf × weight × weight
             if score >= minimum and score > 0:
                 scored.append((-score, other))
         result.related[entry.source] = [newest_first[other] for _, other in heapq.nsmallest(limit, scored)]

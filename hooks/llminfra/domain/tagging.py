@@ -49,11 +49,11 @@ _EMPHASIS = re.compile(r"\*\*[^\n]+?\*\*|__[^\n]+?__")
 _SENTENCE_END = re.compile(r"[。!?]|\n")
 # A name in passing: an item of an enumeration (``A、B等``, ``A/B``) or an example (``如 A``, ``例如 A``, ``包括 A``).
 # Outside the title it counts half: lists of systems and baselines are mentions, not subjects.
-_BEFORE_PASSING = re.compile(r"(?:、|如|例如|比如|包括|/)\s*$")
-_AFTER_PASSING = re.compile(r"\s*(?:、|等|/)")
+BEFORE_PASSING = ("、", "如", "例如", "比如", "包括", "/")
+AFTER_PASSING = ("、", "等", "/")
 PASSING_FACTOR = 0.5
 # A name negated ("不会 CUDA 也能看懂", "无需 CUDA 术语", "零 CUDA 基础") is no evidence at all.
-_NEGATED = re.compile(r"(?:不会|不用|不需要|无需|无须|不依赖|没有|零)\s*$")
+NEGATIONS = ("不会", "不用", "不需要", "无需", "无须", "不依赖", "没有", "零")
 
 
 @dataclass
@@ -78,10 +78,17 @@ class TagDecision:
     accepted: bool = False
     reason: str = ""
     other_sense: list[str] = field(default_factory=list)  # terms of another sense found in the entry
+    score: float = 0.0  # the sum of the evidence's points
 
-    @property
-    def score(self) -> float:
-        return sum(e.points for e in self.evidence)
+    def add(self, keyword: str, zone: str, passing: bool) -> None:
+        for evidence in self.evidence:
+            if evidence.keyword == keyword and evidence.zone == zone and evidence.passing == passing:
+                evidence.count += 1
+                break
+        else:
+            evidence = Evidence(keyword, zone, 1, passing)
+            self.evidence.append(evidence)
+        self.score += ZONE_POINTS[zone] * (PASSING_FACTOR if passing else 1.0)
 
     @property
     def zones(self) -> set[str]:
@@ -113,21 +120,17 @@ class KeywordTagger:
         taxonomy = self.taxonomy
         found: dict[str, TagDecision] = {}
         for start, end, owners in taxonomy.keyword_hits(text):
-            if _NEGATED.search(text, max(0, start - 4), start):
+            before = text[max(0, start - 4) : start].rstrip()
+            if before.endswith(NEGATIONS):
                 continue
             zone = zone_of(start)
-            passing = zone != TITLE and _in_passing(text, start, end)
+            passing = zone != TITLE and (before.endswith(BEFORE_PASSING)
+                                         or text[end : end + 3].lstrip().startswith(AFTER_PASSING))
             for slug, keyword in owners:
                 decision = found.get(slug)
                 if decision is None:
                     decision = found[slug] = TagDecision(slug, first=start)
-                spelling = taxonomy.spelling(keyword)
-                for evidence in decision.evidence:
-                    if evidence.keyword == spelling and evidence.zone == zone and evidence.passing == passing:
-                        evidence.count += 1
-                        break
-                else:
-                    decision.evidence.append(Evidence(spelling, zone, 1, passing))
+                decision.add(taxonomy.spelling(keyword), zone, passing)
         if not found:
             return Tagging([])
         senses = taxonomy.sense_hits(text)
@@ -176,12 +179,6 @@ class KeywordTagger:
         shown = given[:MAX_KEYWORD_TAGS]
         rest = [d for d in ranked if not d.accepted]
         return Tagging(shown + rest)
-
-
-def _in_passing(text: str, start: int, end: int) -> bool:
-    """Whether the keyword at ``start:end`` is named in passing: in an enumeration or as an example."""
-    return bool(_BEFORE_PASSING.search(text, max(0, start - 3), start)
-                or _AFTER_PASSING.match(text, end, end + 3))
 
 
 def _zones(title: str, summary: str):

@@ -86,6 +86,7 @@ class Taxonomy:
         self._spelling: dict[str, str] = {}
         self._keyword_pattern, self._keyword_tags = self._compile_keywords()
         self._nested = _nested_keywords(self._keyword_tags)
+        self._owners_of_found: dict[str, list[tuple[str, str]]] = {}  # text found -> its (slug, keyword)s
         self._sense_pattern, self._sense_tags = self._compile_senses()
 
     # -- explicit tags ----------------------------------------------------
@@ -141,8 +142,13 @@ class Taxonomy:
         """
         if self._keyword_pattern is None:
             return
+        owners = self._owners_of_found
         for match in self._keyword_pattern.finditer(folded):
-            yield match.start(), match.end(), self._nested[_squeeze(match.group(0))]
+            found = match.group(0)
+            owned = owners.get(found)
+            if owned is None:  # the same few spellings recur in every entry: squeeze each once
+                owned = owners[found] = self._nested[_squeeze(found)]
+            yield match.start(), match.end(), owned
 
     def sense_hits(self, folded: str) -> dict[str, list[str]]:
         """For each tag, the terms of its ``other_senses`` found in ``folded``."""
@@ -185,12 +191,12 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def fold(text: str) -> str:
     """Text as keywords are looked for in it: NFKC, case-folded, without zero-width characters."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(ZERO_WIDTH)
+    return ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _nested_keywords(owners: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
