@@ -15,8 +15,9 @@ MEASURE = """() => [...document.querySelectorAll('.llm-entry-meta__related')].ma
         const style = getComputedStyle(a);
         const lineHeight = parseFloat(style.lineHeight);
         const rect = a.getBoundingClientRect();
-        return {text: a.textContent, lines: Math.round(a.clientHeight / lineHeight), cut: a.scrollHeight > a.clientHeight + 1,
-                width: rect.width, listWidth: box.width, left: rect.left, right: rect.right, top: rect.top};
+        return {text: a.textContent, lines: Math.round(a.clientHeight / lineHeight),
+                cut: a.scrollHeight > a.clientHeight + 1, width: rect.width, listWidth: box.width,
+                left: rect.left, right: rect.right, top: rect.top};
     });
 })"""
 
