@@ -67,7 +67,7 @@ TOPICS = [
     "端到端延迟的构成", "流水线并行的气泡问题", "缓存命中率与复用策略", "异构硬件上的部署经验",
 ]
 # Topics, fillers and effects below contain no taxonomy keyword, so an entry
-# gets about as many keyword tags as the real share list (~10).
+# gets about as many keyword tags as the real share list (~5).
 NEUTRAL_TOPICS = [
     "通信与计算重叠方案", "多租户场景下的资源隔离", "批处理与排队模型", "冷启动与模型加载时间", "端到端延迟的构成",
     "缓存命中率与复用策略", "异构硬件上的部署经验", "版本升级中的兼容问题", "配置参数的取舍",

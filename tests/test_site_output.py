@@ -72,7 +72,8 @@ def test_built_site_index_and_pages_are_compact(built_site):
 
 @pytest.fixture(scope="module")
 def generated_site(tmp_path_factory):
-    return build_synthetic_site(tmp_path_factory.mktemp("toc"), 100)[1]
+    # 130 entries: enough for one tag (the broad 推理, implied by narrower tags) to pass TAG_PAGE_SIZE.
+    return build_synthetic_site(tmp_path_factory.mktemp("toc"), 130)[1]
 
 
 def test_long_share_list_lists_only_its_months_in_the_toc(generated_site):

@@ -154,7 +154,7 @@ def test_unknown_keys_are_reported_at_their_line():
     text = "tags:\n  vllm:\n    name: vLLM\n    keyword: [vLLM]\nsearch_term: [x]\n"
     assert problems_of(text) == [
         "data/taxonomy.yml:4: tag 'vllm': unknown key 'keyword' (expected one of: name, aliases, keywords, "
-        "description)",
+        "description, broad, implies, other_senses)",
         "data/taxonomy.yml:5: unknown key 'search_term' (expected one of: tags, search_terms)"]
 
 

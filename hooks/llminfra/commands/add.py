@@ -17,6 +17,7 @@ from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, 
 from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
+from llminfra.domain.tagging import KeywordTagger
 from llminfra.sources.loading import read_taxonomy
 from llminfra.sources.sharelist import ShareListParser
 
@@ -136,7 +137,7 @@ def _split_tags(value: str) -> list[str]:
 def _check_tags(layout: SiteLayout, entry, requested: list[str]) -> list[str]:
     """The tags the entry gets from keywords; raise when a requested tag is unknown or not among them."""
     taxonomy = read_taxonomy(layout)
-    derived = taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}")
+    derived = KeywordTagger(taxonomy).tags(entry.title, entry.summary)  # as the catalog will tag it
     unknown, missing = [], []
     for name in requested:
         resolution = taxonomy.resolve(name)
@@ -150,7 +151,8 @@ def _check_tags(layout: SiteLayout, entry, requested: list[str]) -> list[str]:
                               "(add the tag or an alias to the taxonomy first)")
     if missing:
         raise ShareEntryError(
-            "share lists carry no tags; an entry gets its tags from taxonomy keywords in its title and summary, "
-            f"and these would not match: {'; '.join(missing)}. Mention one of the keywords in the summary, or add "
-            f"a keyword to {taxonomy.path}; nothing was written")
+            "share lists carry no tags; an entry gets its tags from taxonomy keywords in its title and summary "
+            f"(in the title or first sentence, or more than once), and these would not follow: {'; '.join(missing)}. "
+            "Name the topic with one of its keywords in the title or the summary's first sentence, or add a keyword "
+            f"to {taxonomy.path}; nothing was written")
     return [taxonomy.tags[slug].name for slug in derived]

@@ -191,6 +191,10 @@ class Entry:
     grade: str = ""  # notes: 保留 / 高价值 / 条件保留
     note_title: str = ""
     source_heading: str = ""  # the heading text as written (notes keep their numbering)
+    # Collector pastes (llminfra.domain.pastes): paragraphs of the summary that belong to another entry, and
+    # this entry's own paragraphs found under another one. Set by the catalog.
+    pasted: list[str] = field(default_factory=list, repr=False, compare=False)
+    adopted: list[str] = field(default_factory=list, repr=False, compare=False)
     # Related reading (llminfra.domain.related), best first; set by the catalog.
     related: list[Entry] = field(default_factory=list, repr=False, compare=False)
 
