@@ -49,6 +49,19 @@ def _base_env() -> dict:
     return {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
 
 
+# sync's records describe the live mirror: with a mirror of its own, a test project must not carry them, or its
+# mirror would be a hand edit of upstream's file.
+MIRROR_RECORDS = ("data/upstream.yml", "data/arrivals.yml")
+
+
+def copy_data(destination: Path) -> Path:
+    """The project's data/ (taxonomy, corrections, audio records) without the records of the live mirror."""
+    shutil.copytree(ROOT / "data", destination / "data", ignore=shutil.ignore_patterns("__pycache__"))
+    for record in MIRROR_RECORDS:
+        (destination / record).unlink(missing_ok=True)
+    return destination
+
+
 def copy_project(destination: Path, with_content: bool = True) -> Path:
     """A copy of the project (config, hooks, templates, data), optionally without docs content."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -61,8 +74,7 @@ def copy_project(destination: Path, with_content: bool = True) -> Path:
     if with_content:
         shutil.copytree(ROOT / "docs", destination / "docs")
     else:
-        # sync's records describe the mirror, which is not copied: a test writing its own would be a hand edit.
-        for record in ("data/upstream.yml", "data/arrivals.yml"):
+        for record in MIRROR_RECORDS:
             (destination / record).unlink(missing_ok=True)
         (destination / "docs").mkdir()
         shutil.copy2(ROOT / "docs" / "index.md", destination / "docs" / "index.md")

@@ -9,12 +9,11 @@ still show every entry, the broken ones included.
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, mirror_of_cases, mirrored_case_names, run_mkdocs_build
+from conftest import ROOT, copy_data, copy_project, mirror_of_cases, mirrored_case_names, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.sources.loading import build_catalog
@@ -186,7 +185,7 @@ def test_ten_thousand_tags_on_one_entry_are_capped_and_reported(tmp_path):
     docs.mkdir(parents=True)
     (docs / "index.md").write_text(f"## [很多标签](https://example.com/1)\n2026-04-22 | a | {tags}\n\n描述。\n",
                                    encoding="utf-8")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy_data(tmp_path)
     catalog = build_catalog(SiteLayout(tmp_path))
     assert [p.message for p in catalog.errors] == ["entry has 10000 tags; only the first 40 are kept"]
     assert len(catalog.entries[0].tags) == 40 and len(catalog.tags) == 40

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.pastes import summary_paragraphs
@@ -55,7 +54,7 @@ KV Cache 是推理优化的基础，本文解释它的原理与代价，以及�
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("pastes")
-    shutil.copytree(ROOT / "data", root / "data")
+    copy_data(root)
     (root / "data/tag_corrections.yml").unlink()
     (root / "docs/share").mkdir(parents=True)
     (root / "docs/share/index.md").write_text(MIRROR, encoding="utf-8")
@@ -136,7 +135,7 @@ def test_the_page_shows_the_paste_and_search_leaves_it_out(project):
 
 
 def test_one_article_listed_twice_is_a_duplicate_not_a_paste(tmp_path):
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy_data(tmp_path)
     (tmp_path / "docs/share").mkdir(parents=True)
     (tmp_path / "docs/share/index.md").write_text(MIRROR, encoding="utf-8")
     same = MIRROR.split("## [理解 KV Cache]")[1]

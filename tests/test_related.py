@@ -5,12 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import shutil
 from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
@@ -192,7 +191,7 @@ date: 2026-04-05
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("related")
-    shutil.copytree(ROOT / "data", root / "data")
+    copy_data(root)
     (root / "docs/series").mkdir(parents=True)
     (root / "docs/notes").mkdir()
     (root / "docs/series/index.md").write_text(SERIES, encoding="utf-8")
@@ -215,12 +214,12 @@ def test_the_related_line_renders_under_the_entry_with_links_to_their_places(pro
     catalog = build_catalog(SiteLayout(root=project, docs_dir="docs"))
     series = renderer_for(catalog, project).page_markdown("series/index.md", "")
     note = next(item for item in catalog.entries if item.kind is SourceKind.NOTE)
-    lines = re.findall(r'<div class="llm-entry-meta__related">.*?</div>', series)
+    lines = re.findall(r'<section class="llm-entry-meta__related">.*?</section>', series)
     assert len(lines) == 2  # 丙 shares no tag: no list
     # A label, then one list item per title; no title= attribute repeating the title.
-    assert lines[0] == ('<div class="llm-entry-meta__related"><span class="llm-related__label">相关阅读</span><ul>'
+    assert lines[0] == ('<section class="llm-entry-meta__related"><span class="llm-related__label">相关阅读</span><ul>'
                         f'<li><a href="../notes/2026-04-05-note/#{note.anchor}">{note.title}</a></li>'
-                        f'<li><a href="#{catalog.entries[1].anchor}">乙：推理引擎全景</a></li></ul></div>')
+                        f'<li><a href="#{catalog.entries[1].anchor}">乙：推理引擎全景</a></li></ul></section>')
 
 
 def test_entry_links_are_cached_per_page_and_written_as_relative_url_writes_them(project):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from llminfra.publish import search_shards
 from llminfra.publish.search_shards import CHUNK, ShardedIndex, tokens
 
@@ -50,3 +52,33 @@ def test_a_second_write_leaves_no_file_of_the_first(tmp_path):
     big.write(tmp_path, {})
     small.write(tmp_path, {})
     assert sorted(p.name for p in (tmp_path / "llminfra/d").iterdir()) == ["0.json"]
+
+
+def search_documents(site) -> list[list]:
+    """Every document of a built site's index: [location, title, text, parent]."""
+    return [document for chunk in sorted((site / "search" / "llminfra" / "d").glob("*.json"))
+            for document in json.loads(chunk.read_text(encoding="utf-8"))]
+
+
+def test_what_the_pages_leave_out_of_search_stays_out(built_site, catalog_of_built_site):
+    """Entry metadata blocks and collector pastes carry data-search-exclude; Material's section parser forgets it
+    at the first closing tag of the same name inside, so nothing inside them may be a <div>."""
+    documents = search_documents(built_site.path)
+    assert documents
+    meta = [d[0] for d in documents if "复制链接" in d[2] or "源文件第" in d[2] or "相关阅读" in d[2]]
+    assert meta == []
+    pasted = {p.paragraph.text.strip()[:30] for p in catalog_of_built_site.pastes}
+    assert pasted, "the frozen list holds the collector's paste of the UB-Mesh entry"
+    for document in documents:
+        owner = document[0]
+        for start in pasted:
+            assert start not in document[2] or owner.endswith(tuple(
+                "#" + p.owner.anchor for p in catalog_of_built_site.pastes)), (owner, start)
+
+
+@pytest.fixture(scope="module")
+def catalog_of_built_site(built_site):
+    from llminfra.domain.layout import SiteLayout
+    from llminfra.sources.loading import build_catalog
+
+    return build_catalog(SiteLayout(built_site.project))

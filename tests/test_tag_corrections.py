@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import ROOT, copy_data, copy_project, run_mkdocs_build
 
 from llminfra.commands.cli import main
 from llminfra.domain.catalog import assemble_catalog
@@ -31,7 +30,7 @@ WECHAT = "https://mp.weixin.qq.com/s?__biz=AAA==&mid=1&idx=1&sn=abc"
 
 @pytest.fixture()
 def project(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy_data(tmp_path)
     (tmp_path / "docs/share").mkdir(parents=True)
     (tmp_path / "docs/share/index.md").write_text(SHARE, encoding="utf-8")
     return tmp_path

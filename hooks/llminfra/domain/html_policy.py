@@ -42,9 +42,10 @@ CODE_BLOCK_OPTIONS = frozenset({"hl_lines", "linenums", "title", "title_mode"})
 THEME_ID_PREFIX = "__"
 SITE_ANCHOR = re.compile(r"(?:[an]-[0-9a-f]{8}|m-\d{4}-\d{2}|s-[\w-]+|y-\d{4}|audio-[\w-]+)", re.ASCII)
 RESERVED_CLASS_PREFIXES = ("md-", "llm-")
-# Classes of those namespaces meant for content: Material's buttons (documented for writers) and the mark this
-# policy leaves where it removed a link (styled, acted on by no script).
-CONTENT_CLASSES = frozenset({"md-button", "md-button--primary", "llm-unsafe-link"})
+# Classes of those namespaces meant for content: Material's buttons (documented for writers), the mark this
+# policy leaves where it removed a link, and the frame of a collector's paste (domain/pastes.py); each is only
+# styled, acted on by no script.
+CONTENT_CLASSES = frozenset({"md-button", "md-button--primary", "llm-unsafe-link", "llm-pasted"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
 
@@ -123,6 +124,9 @@ HTML_POLICY = HtmlPolicy(
     }),
     attributes={
         "*": _TEXT,
+        # Material's own switch for content search leaves out (the site wraps collector pastes in it); it hides
+        # nothing from readers and runs nothing.
+        "div": frozenset({"data-search-exclude"}),
         "a": frozenset({"href", "hreflang"}),
         "img": frozenset({"src", "alt", "width", "height", "loading"}),
         "td": frozenset({"colspan", "rowspan", "align"}),
