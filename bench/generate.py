@@ -69,7 +69,7 @@ TOPICS = [
     "端到端延迟的构成", "流水线并行的气泡问题", "缓存命中率与复用策略", "异构硬件上的部署经验",
 ]
 # Topics, fillers and effects below contain no taxonomy keyword, so an entry
-# gets about as many keyword tags as the real share list (~10).
+# gets about as many keyword tags as the real share list (~5).
 NEUTRAL_TOPICS = [
     "通信与计算重叠方案", "多租户场景下的资源隔离", "批处理与排队模型", "冷启动与模型加载时间", "端到端延迟的构成",
     "缓存命中率与复用策略", "异构硬件上的部署经验", "版本升级中的兼容问题", "配置参数的取舍",
@@ -387,9 +387,9 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
             shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, out / name)
-    # The record of the real site's last sync: a synthetic share list was synced from nowhere.
-    (out / "data/upstream.yml").unlink(missing_ok=True)
-    (out / "data/arrivals.yml").unlink(missing_ok=True)  # and its ledger of arrivals
+    # The records of the real site's syncs: a synthetic share list was synced from nowhere.
+    for record in ("data/upstream.yml", "data/arrivals.yml"):
+        (out / record).unlink(missing_ok=True)
     taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)

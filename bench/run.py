@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.text_summary(results))
     if not args.no_report:
-        (ROOT / "docs" / "performance.md").write_text(report.performance_page(results), encoding="utf-8")
-        print(f"wrote {args.results.relative_to(ROOT)} and docs/performance.md")
+        written = report.write_report(results, ROOT / "docs")
+        print(f"wrote {args.results.relative_to(ROOT)} and " + ", ".join(str(p.relative_to(ROOT)) for p in written))
     return 0
 
 

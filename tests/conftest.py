@@ -71,6 +71,19 @@ def dated(share_list: str) -> str:
     return "".join(out)
 
 
+# sync's records describe the live mirror: with a mirror of its own, a test project must not carry them, or its
+# mirror would be a hand edit of upstream's file.
+MIRROR_RECORDS = ("data/upstream.yml", "data/arrivals.yml")
+
+
+def copy_data(destination: Path) -> Path:
+    """The project's data/ (taxonomy, corrections, audio records) without the records of the live mirror."""
+    shutil.copytree(ROOT / "data", destination / "data", ignore=shutil.ignore_patterns("__pycache__"))
+    for record in MIRROR_RECORDS:
+        (destination / record).unlink(missing_ok=True)
+    return destination
+
+
 def copy_project(destination: Path, with_content: bool = True) -> Path:
     """A copy of the project (config, hooks, templates, data), optionally without docs content."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -83,6 +96,8 @@ def copy_project(destination: Path, with_content: bool = True) -> Path:
     if with_content:
         shutil.copytree(ROOT / "docs", destination / "docs")
     else:
+        for record in MIRROR_RECORDS:
+            (destination / record).unlink(missing_ok=True)
         (destination / "docs").mkdir()
         shutil.copy2(ROOT / "docs" / "index.md", destination / "docs" / "index.md")
         shutil.copy2(ROOT / "docs" / ".pages", destination / "docs" / ".pages")
@@ -129,6 +144,20 @@ def built_site(tmp_path_factory) -> BuiltSite:
 
 
 HOSTILE = ROOT / "tests/fixtures/hostile"
+# The share-list cases of issue 19 (attribute lists, fences, audio numbers), which are also built as upstream's
+# mirror (docs/share/index.md), where they are notices: s45 onwards.
+MIRRORED_CASES = [f"s{number:02d}" for number in range(45, 100)]
+
+
+def mirror_of_cases(names: list[str]) -> str:
+    """The share-list cases ``names`` one after the other, as upstream's file (their links moved under
+    ``/mirror/``, so that no entry is a duplicate of the same case in a file of its own)."""
+    return "".join((HOSTILE / "share" / f"{name}.md").read_text(encoding="utf-8")
+                   .replace("https://example.com/", "https://example.com/mirror/") for name in names)
+
+
+def mirrored_case_names() -> list[str]:
+    return sorted(p.stem for p in (HOSTILE / "share").glob("*.md") if p.stem[:3] in MIRRORED_CASES)
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +165,8 @@ def hostile_site(tmp_path_factory):
     """Every hostile fixture (tests/fixtures/hostile) built into one site, non-strict.
 
     Share-list and note cases are one file each; the series cases are
-    concatenated into the one series page. Returns (site dir, build log, project).
+    concatenated into the one series page; the cases of ``MIRRORED_CASES`` are also
+    concatenated into upstream's mirror. Returns (site dir, build log, project).
     """
     base = tmp_path_factory.mktemp("hostile")
     project = copy_project(base / "project", with_content=False)
@@ -149,6 +179,7 @@ def hostile_site(tmp_path_factory):
     series = "# 系列\n\n" + "".join(case.read_text(encoding="utf-8")
                                      for case in sorted((HOSTILE / "series").glob("*.md")))
     (docs / "series/index.md").write_text(series, encoding="utf-8")
+    (docs / "share/index.md").write_text(mirror_of_cases(mirrored_case_names()), encoding="utf-8")
     result = run_mkdocs_build(project, base / "site", strict=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return base / "site", result.stderr, project

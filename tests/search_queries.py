@@ -3,9 +3,11 @@
 For every source kind (share list, series, notes) it takes, from the entries' titles and summaries:
 
 - taxonomy terms (the words the site's tags are found by) that occur verbatim in an entry;
-- compounds that jieba splits in the running text: two neighbouring jieba words, one of them a single
-  character, together 3–4 characters (零|气泡 in "的零气泡流水", 重|排序 in "（重排序）"), which
-  Material's own segmentation of the query turns into a different, shorter query.
+- compounds that a word segmenter (jieba) splits in the running text: two neighbouring jieba words, one of them a
+  single character, together 3–4 characters (零|气泡 in "的零气泡流水", 重|排序 in "（重排序）"), which a search that
+  segments the text and the query separately turns into a different, shorter query. jieba is not installed with
+  the tests (Material's search plugin would segment every page with it): its compounds for the frozen fixture are
+  in ``fixtures/search_compounds.txt``, written by ``scripts/search_compounds.py``.
 
 Only terms that occur in at most ``MAX_ENTRIES`` entries are kept, so that every entry holding the term
 is on the first screen of results. Selection is deterministic (catalog order).
@@ -13,9 +15,9 @@ is on the first screen of results. Selection is deterministic (catalog order).
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.model import Entry
@@ -43,19 +45,17 @@ def searchable_text(entry: Entry) -> str:
     return f"{entry.title}\n{entry.summary}"
 
 
-def split_compounds(text: str) -> list[str]:
-    import jieba
+COMPOUNDS = Path(__file__).parent / "fixtures" / "search_compounds.txt"
 
-    jieba.setLogLevel(logging.ERROR)
-    found = []
-    for run in HAN_RUN.findall(text):
-        words = list(jieba.cut(run))
-        for first, second in zip(words, words[1:]):
-            compound = first + second
-            single = first if len(first) == 1 else second
-            if 3 <= len(compound) <= 4 and len(single) == 1 and single not in FUNCTION_CHARS:
-                found.append(compound)
-    return found
+
+def split_compounds(text: str, compounds: tuple[str, ...]) -> list[str]:
+    """The frozen list's compounds that ``text`` holds, in the order they first occur in it."""
+    found = [(text.find(compound), number, compound) for number, compound in enumerate(compounds)]
+    return [compound for position, _, compound in sorted(found) if position >= 0]
+
+
+def frozen_compounds() -> tuple[str, ...]:
+    return tuple(line for line in COMPOUNDS.read_text(encoding="utf-8").splitlines() if line)
 
 
 def query_set(catalog: Catalog) -> list[Query]:
@@ -65,13 +65,15 @@ def query_set(catalog: Catalog) -> list[Query]:
         return [entry for entry, text in texts if term in text]
 
     words = [w for w in catalog.taxonomy.chinese_terms() if len(w) >= 2 and HAN_RUN.fullmatch(w)]
+    compounds = frozen_compounds()
     chosen: dict[str, Query] = {}
     for term in KNOWN_MISSES:
         if found := holders(term):
             chosen[term] = Query(term, "reported", found[0])
     counts: dict[tuple[str, str], int] = {}
     for entry, text in texts:
-        candidates = [("taxonomy", w) for w in words if w in text] + [("compound", c) for c in split_compounds(text)]
+        candidates = ([("taxonomy", w) for w in words if w in text]
+                      + [("compound", c) for c in split_compounds(text, compounds)])
         for kind, term in candidates:
             key = (str(entry.kind), kind)
             if term in chosen or counts.get(key, 0) >= PER_KIND[kind]:

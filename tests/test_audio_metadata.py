@@ -281,4 +281,4 @@ def test_a_broken_data_file_is_an_error_with_its_line(tmp_path):
     (root / AUDIO_DATA).write_text('"https://example.org/a.mp3":\n  bytes: -1\n  duration: 3\n', encoding="utf-8")
     catalog = build_catalog(SiteLayout(root))
     (error,) = [p for p in catalog.problems if p.path == AUDIO_DATA]
-    assert error.severity == "error" and error.line == 1 and "bytes must be a whole number" in error.message
+    assert error.severity == "error" and error.line == 1 and "size must be above 0 bytes" in error.message

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,7 +80,7 @@ def project(tmp_path) -> Path:
     root = tmp_path / "project"
     (root / "docs/share").mkdir(parents=True)
     (root / "docs/audio").mkdir()
-    shutil.copytree(ROOT / "data", root / "data")
+    copy_data(root)
     (root / "data/audio.yml").unlink(missing_ok=True)
     return root
 

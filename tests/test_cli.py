@@ -75,6 +75,7 @@ def add_args(title="新文章：vLLM 的调度器", link="https://example.com/po
 # -- check --------------------------------------------------------------------
 
 
+@pytest.mark.content
 def test_check_passes_on_the_real_sources_and_prints_every_catalog_problem(capsys):
     code, out, err = run_cli(capsys, ROOT, "check")
     catalog = build_catalog(SiteLayout(ROOT))

@@ -49,7 +49,8 @@ def site_path(page: str) -> str:
 
 
 def line_of(path: str, number: int) -> str:
-    return (ROOT / path).read_text(encoding="utf-8").splitlines()[number - 1]
+    """A line of the frozen content, which the catalog and the built site of these tests come from."""
+    return (FROZEN / path).read_text(encoding="utf-8").splitlines()[number - 1]
 
 
 def test_source_pages_edit_their_own_file(built_site, catalog):

@@ -12,7 +12,7 @@ from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_plan import plan_site
 from llminfra.mkdocs_adapter.fragments import TOKEN, TrustedFragments, TrustedFragmentsExtension
 from llminfra.render.options import RenderOptions
-from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.safe_html import HtmlPolicyExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
@@ -21,7 +21,7 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
 
 def convert(text: str, fragments: TrustedFragments | None = None) -> str:
     """The HTML, blank lines aside (a stashed block is followed by one more; the site collapses them)."""
-    extensions = [*EXTENSIONS, SafeLinksExtension()]
+    extensions = [*EXTENSIONS, HtmlPolicyExtension()]
     if fragments is not None:
         extensions.append(TrustedFragmentsExtension(fragments))
     return re.sub(r"\n+", "\n", markdown.Markdown(extensions=extensions).convert(text))
@@ -72,3 +72,16 @@ def source_markdown(catalog, source, options: RenderOptions) -> str:
     """The rendered markdown of a source file's own page."""
     plan = plan_site(catalog, SiteLayout(ROOT))
     return SiteRenderer(catalog, plan, ROOT / "overrides", options).page_markdown(source.page, "")
+
+
+def test_only_a_trusted_heading_carries_a_site_anchor():
+    """The renderer's entry headings reach Python-Markdown marked as trusted: a writer's heading that claims the same
+    anchor (or one of the theme's ids) loses it, however it is written."""
+    fragments = TrustedFragments()
+    text = (f"{fragments.heading(3, '标题', 'a-1234abcd')}\n\n摘要\n\n### 冒名 {{: #a-1234abcd }}\n\n"
+            "### 另一个 {: #__search }\n\n### __drawer\n")
+    html = convert(text, fragments)
+    assert '<h3 id="a-1234abcd">标题' in html and html.count('id="a-1234abcd"') == 1
+    assert 'id="__' not in html and "llminfra-anchor" not in html
+    # Without the mark (as a writer would type it), the same line is just a heading.
+    assert 'id="a-1234abcd"' not in convert("### 标题 {: #a-1234abcd }\n")

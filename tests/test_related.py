@@ -5,16 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import shutil
 from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
-from llminfra.domain.related import RELATED_LIMIT, related_reading, tag_weights
+from llminfra.domain.related import MIN_SCORE, RELATED_LIMIT, position_weight, related_reading, tag_weights
 from llminfra.domain.site_plan import plan_site
 from llminfra.domain.taxonomy import FALLBACK_TAG
 from llminfra.render.site_renderer import SiteRenderer
@@ -60,9 +59,14 @@ def test_one_rare_shared_tag_outweighs_two_common_ones():
     assert titles(reading, others[0]) == ["o4", "o3", "o2"]  # a common tag still relates, newest first
 
 
+def others_tagged(tag: str, count: int) -> list[Entry]:
+    """Entries on other subjects, so that the tags under test are not on most of the catalog."""
+    return [entry(f"{tag}{i}", tag, day=1 + i % 28) for i in range(count)]
+
+
 def test_at_most_three_and_never_itself():
     entries = [entry(f"e{i}", "t", day=i + 1) for i in range(10)]
-    reading = related_reading(newest_first(*entries, entry("without-t", "u")))
+    reading = related_reading(newest_first(*entries, entry("without-t", "u"), *others_tagged("v", 20)))
     for item in entries:
         related = reading.of(item)
         assert len(related) == RELATED_LIMIT
@@ -72,7 +76,7 @@ def test_at_most_three_and_never_itself():
 def test_entries_without_a_shared_tag_get_nothing():
     lonely = entry("lonely", "only-here")
     pair = [entry("p1", "pair", day=2), entry("p2", "pair", day=3)]
-    reading = related_reading(newest_first(lonely, *pair))
+    reading = related_reading(newest_first(lonely, *pair, *others_tagged("v", 4)))
     assert reading.of(lonely) == []
     assert titles(reading, pair[0]) == ["p2"]
     assert titles(reading, pair[1]) == ["p1"]
@@ -82,6 +86,26 @@ def test_the_fallback_tag_and_tags_on_every_entry_relate_nothing():
     entries = [entry(f"u{i}", FALLBACK_TAG, "everywhere", day=i + 1) for i in range(4)]
     reading = related_reading(newest_first(*entries), ignored_tags=(FALLBACK_TAG,))
     assert all(reading.of(item) == [] for item in entries)
+
+
+def test_a_tag_central_to_both_entries_counts_more_than_one_both_mention_last():
+    # Both candidates share exactly one tag with the target, equally rare; the target's tags come strongest first.
+    target = entry("target", "kv-cache", "gpu", day=10)
+    central = entry("central", "kv-cache", "other", day=2)  # kv-cache first here and there
+    marginal = entry("marginal", "x", "gpu", day=9)  # gpu second here and there
+    reading = related_reading(newest_first(target, central, marginal, *others_tagged("z", 6)))
+    assert titles(reading, target) == ["central", "marginal"]
+    assert position_weight(0) == 1 and position_weight(0) > position_weight(1) > position_weight(2) > 0
+
+
+def test_a_relation_scoring_under_the_minimum_is_none():
+    # "common" is on 8 of 10 entries: log(10/8) = 0.22 < MIN_SCORE; "rare" on 2: log(5) = 1.6.
+    assert math.log(10 / 8) < MIN_SCORE < math.log(10 / 2)
+    entries = [entry(f"c{i}", "common", day=i + 1) for i in range(8)]
+    rare = [entry("r1", "rare", day=20), entry("r2", "rare", day=21)]
+    reading = related_reading(newest_first(*entries, *rare))
+    assert all(reading.of(item) == [] for item in entries)
+    assert titles(reading, rare[0]) == ["r2"]
 
 
 def test_ties_are_broken_the_same_way_whatever_the_input_order():
@@ -128,7 +152,7 @@ def test_a_frequent_tag_contributes_the_entries_nearest_in_date():
 SERIES = """# 系列
 
 ## [甲：KV cache 与前缀缓存](https://example.com/s1)
-2026-04-01 | architecture | #prefix-caching #kv-cache #inference
+2026-04-01 | architecture | #inference #prefix-caching #kv-cache
 
 甲的描述。
 
@@ -167,7 +191,7 @@ date: 2026-04-05
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("related")
-    shutil.copytree(ROOT / "data", root / "data")
+    copy_data(root)
     (root / "docs/series").mkdir(parents=True)
     (root / "docs/notes").mkdir()
     (root / "docs/series/index.md").write_text(SERIES, encoding="utf-8")
@@ -190,11 +214,12 @@ def test_the_related_line_renders_under_the_entry_with_links_to_their_places(pro
     catalog = build_catalog(SiteLayout(root=project, docs_dir="docs"))
     series = renderer_for(catalog, project).page_markdown("series/index.md", "")
     note = next(item for item in catalog.entries if item.kind is SourceKind.NOTE)
-    lines = re.findall(r'<p class="llm-entry-meta__related">.*?</p>', series)
-    assert len(lines) == 2  # 丙 shares no tag: no line
-    assert lines[0] == ('<p class="llm-entry-meta__related"><span class="llm-related__label">相关阅读：</span>'
-                        f'<a href="../notes/2026-04-05-note/#{note.anchor}" title="{note.title}">{note.title}</a> · '
-                        f'<a href="#{catalog.entries[1].anchor}" title="乙：推理引擎全景">乙：推理引擎全景</a></p>')
+    lines = re.findall(r'<section class="llm-entry-meta__related">.*?</section>', series)
+    assert len(lines) == 2  # 丙 shares no tag: no list
+    # A label, then one list item per title; no title= attribute repeating the title.
+    assert lines[0] == ('<section class="llm-entry-meta__related"><span class="llm-related__label">相关阅读</span><ul>'
+                        f'<li><a href="../notes/2026-04-05-note/#{note.anchor}">{note.title}</a></li>'
+                        f'<li><a href="#{catalog.entries[1].anchor}">乙：推理引擎全景</a></li></ul></section>')
 
 
 def test_entry_links_are_cached_per_page_and_written_as_relative_url_writes_them(project):

@@ -1,4 +1,5 @@
-"""The search index built by a worker process (mkdocs_adapter/search_worker.py) is Material's, byte for byte."""
+"""The search index (publish/search_shards.py) written by a worker process (mkdocs_adapter/search_worker.py)
+is the one the build process writes without it, byte for byte."""
 
 from __future__ import annotations
 
@@ -6,28 +7,34 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT
 from mkdocs.exceptions import PluginError
 
-from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, worker_index_wanted
+from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex, worker_index_wanted
 
 
-def test_the_command_line_build_indexes_in_the_worker_and_writes_material_s_index(built_site, tmp_path):
-    # The fixture built with `mkdocs build`; driven from Python (in a fresh process: jieba's
-    # dictionary is global), MkDocs sends no on_startup and Material's plugin indexes in-process.
-    # (On a one-core machine Material indexes in the build process, and the index is the same.)
+def search_files(site: Path) -> dict[str, bytes]:
+    folder = site / "search"
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_the_command_line_build_indexes_in_the_worker_and_writes_the_in_process_index(built_site, tmp_path):
+    # The fixture built with `mkdocs build`; driven from Python, MkDocs sends no on_startup and the pages are
+    # indexed in the build process. (On a one-core machine the command line indexes in-process too.)
     assert ("llminfra search worker: pages=" in built_site.log) == ((os.cpu_count() or 1) > 1)
     in_python = ("from mkdocs.commands.build import build; from mkdocs.config import load_config; "
                  f"build(load_config({str(built_site.project / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
     result = subprocess.run([sys.executable, "-c", in_python], cwd=built_site.project, capture_output=True, text=True,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     assert result.returncode == 0 and "llminfra search worker" not in result.stderr, result.stderr[-3000:]
-    in_process = (tmp_path / "site/search/search_index.json").read_bytes()
-    assert (built_site.path / "search/search_index.json").read_bytes() == in_process
-    assert len(json.loads(in_process)["docs"]) > 50
+    in_process = search_files(tmp_path / "site")
+    assert search_files(built_site.path) == in_process
+    assert json.loads(in_process["search_index.json"])["config"]["llminfra"]["documents"] > 50
 
 
 def page(url: str, body: str, **meta) -> SimpleNamespace:
@@ -37,25 +44,30 @@ def page(url: str, body: str, **meta) -> SimpleNamespace:
 
 
 @pytest.fixture
-def worker_index():
-    index = WorkerSearchIndex(lang=["zh"], separator=r"[\s]+", pipeline=[], fields={})
+def worker_index(tmp_path):
+    index = ShardedSearchIndex(str(tmp_path / "site"), True, lang=["zh"], separator=r"[\s]+", pipeline=[], fields={})
     yield index
     if index._worker.is_alive():
         index._worker.kill()
 
 
-def test_entries_come_in_material_s_page_order_whenever_pages_were_submitted(worker_index):
+@pytest.mark.parametrize("in_worker", [True, False], ids=["worker", "in-process"])
+def test_documents_are_numbered_in_the_order_pages_were_indexed(tmp_path, in_worker):
+    index = ShardedSearchIndex(str(tmp_path / "site"), in_worker, lang=["zh"], separator=r"[\s]+", pipeline=[],
+                               fields={})
     early, later = page("b/", "先提交的页面"), page("a/", "张量并行推理")
     excluded = page("x/", "不索引", search={"exclude": True})
-    worker_index.submit(early, early.content)
-    worker_index.submit(excluded, excluded.content)
+    index.submit(early, early.content)
+    index.submit(excluded, excluded.content)
     for each in (later, early, excluded):  # the order in which Material asks
-        worker_index.add_entry_from_context(each)
-    data = json.loads(worker_index.generate_search_index(None))
-    # Material gives each page a section for what precedes its first heading.
-    assert [doc["location"] for doc in data["docs"]] == ["a/", "a/#h", "b/", "b/#h"]
-    assert data["docs"][1]["text"].replace("\u200b", "") == "<p>张量并行推理</p>"  # (jieba's marks, if installed)
-    assert data["config"]["lang"] == ["zh"]
+        index.add_entry_from_context(each)
+    data = json.loads(index.generate_search_index(None))
+    assert data["docs"] == [] and data["config"]["lang"] == ["zh"]
+    chunk = json.loads((tmp_path / "site/search/llminfra/d/0.json").read_text(encoding="utf-8"))
+    # Material gives each page a section for what precedes its first heading: the page's article (parent -1).
+    assert [doc[0] for doc in chunk] == ["b/", "b/#h", "a/", "a/#h"]
+    assert [doc[3] for doc in chunk] == [-1, 0, -1, 2]
+    assert chunk[3][2] == "<p>张量并行推理</p>"  # never jieba's word marks, installed or not
 
 
 def test_a_failing_worker_fails_the_build_with_its_error(worker_index):
@@ -89,10 +101,10 @@ import sys
 sys.path.insert(0, {str(ROOT / "hooks")!r})
 from types import SimpleNamespace
 from mkdocs.exceptions import PluginError
-from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex
+from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex
 
 if __name__ == "__main__":
-    index = WorkerSearchIndex()
+    index = ShardedSearchIndex({str(tmp_path / "site")!r}, True)
     index._worker.kill()
     index._worker.join()
     page = SimpleNamespace(url="p/", title="p", meta={{}}, toc=[], content="<p>页面</p>" * 50_000)

@@ -8,11 +8,11 @@ import pytest
 from conftest import ROOT, copy_project, run_mkdocs_build
 
 from llminfra.commands.cli import main
+from llminfra.domain.page_meta import escaped_page_meta
 from llminfra.domain.site_options import (
     FeedSettings,
     SiteOptions,
     UpstreamSettings,
-    escaped_page_meta,
 )
 from llminfra.domain.upstream import upstream_audio_url
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import FROZEN, ROOT, SEEDS
+from conftest import FROZEN, SEEDS
 
 from llminfra.domain.links import canonical_url
 from llminfra.domain.model import PartialDate
@@ -135,7 +135,7 @@ def test_crlf_and_bom_are_tolerated():
 
 @pytest.fixture(scope="module")
 def series():
-    path = ROOT / "docs/series/index.md"
+    path = FROZEN / "docs/series/index.md"
     return SeriesIndexParser().parse("docs/series/index.md", "series/index.md", path.read_text(encoding="utf-8"))
 
 
@@ -197,7 +197,7 @@ def test_malformed_series_entries_are_reported(text, message):
 
 
 def parse_note(name: str):
-    path = ROOT / "docs/notes" / name
+    path = FROZEN / "docs/notes" / name
     return NoteParser().parse(f"docs/notes/{name}", f"notes/{name}", path.read_text(encoding="utf-8"))
 
 

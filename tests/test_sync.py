@@ -37,6 +37,14 @@ def sync(capsys, root: Path, *argv: str, audio: bool = False) -> tuple[int, str,
     return code, captured.out, captured.err
 
 
+OWNED = (MIRROR, "data/upstream.yml", "data/arrivals.yml", "data/audio.yml")
+
+
+def owned_files(root: Path) -> dict[str, bytes | None]:
+    """The bytes of every file sync writes (None: absent)."""
+    return {name: (root / name).read_bytes() if (root / name).is_file() else None for name in OWNED}
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project (its mkdocs.yml says where upstream is)."""
@@ -97,8 +105,9 @@ def test_sync_writes_upstream_bytes_exactly_and_reports_the_change(project, caps
     assert code == 0 and out.startswith("llminfra sync: no change")
 
 
-def test_sync_records_provenance_from_the_history_index_and_the_share_page_shows_it(project, capsys, tmp_path):
-    code, _, _ = sync(capsys, project, "--from", str(HISTORY / "22-668e0a1.md"))
+def test_sync_records_the_commit_it_is_given_and_the_share_page_shows_it(project, capsys, tmp_path):
+    code, _, _ = sync(capsys, project, "--from", str(HISTORY / "22-668e0a1.md"), "--commit", "668e0a1",
+                      "--committed", "2025-11-06T23:50:49+08:00")
     assert code == 0
     provenance = read_provenance(project)
     assert (provenance.commit, provenance.committed) == ("668e0a1", "2025-11-06T23:50:49+08:00")
@@ -124,12 +133,12 @@ def test_sync_records_provenance_from_the_history_index_and_the_share_page_shows
 ])
 def test_content_that_is_not_a_share_list_is_refused_and_the_mirror_is_kept(project, capsys, tmp_path, body,
                                                                             message):
-    before = (project / MIRROR).read_bytes()
+    before = owned_files(project)
     bad = tmp_path / "bad.md"
     bad.write_bytes(body)
     code, out, err = sync(capsys, project, "--from", str(bad))
-    assert code == 2 and message in err and "is unchanged" in err
-    assert (project / MIRROR).read_bytes() == before and not out
+    assert code == 2 and message in err and "no file changed" in err
+    assert owned_files(project) == before and not out
 
 
 def test_a_file_with_far_fewer_entries_is_a_broken_fetch_unless_allowed(project, capsys):
@@ -180,12 +189,13 @@ def test_sync_never_touches_the_contributors_file(project, capsys):
 def test_pr_body_lists_the_new_entries(project, capsys, tmp_path):
     sync(capsys, project, "--from", str(HISTORY / "20-af753d4.md"), "--allow-shrink")
     body = tmp_path / "body.md"
-    code, _, _ = sync(capsys, project, "--from", str(HISTORY / "22-668e0a1.md"), "--pr-body", str(body))
+    code, _, _ = sync(capsys, project, "--from", str(HISTORY / "22-668e0a1.md"), "--pr-body", str(body),
+                      "--commit", "668e0a1")
     assert code == 0
     text = body.read_text(encoding="utf-8")
-    assert "### 新增 17 篇" in text and text.count("\n- 2025-") == 17 and "提交 668e0a1" in text
+    assert "### 新增 17 篇" in text and text.count("\n- 2025-") == 17 and "提交 `668e0a1`" in text
     code, _, _ = sync(capsys, project, "--from", str(HISTORY / "22-668e0a1.md"), "--pr-body", str(body))
-    assert code == 0 and body.read_text(encoding="utf-8") == ""  # no change: nothing to propose
+    assert code == 0 and body.read_text(encoding="utf-8") == ""  # no file changed: nothing to propose
 
 
 def test_add_writes_the_contributors_file_and_refuses_the_mirror(project, capsys):
@@ -295,6 +305,7 @@ def assert_live_content_invariants(project: Path, site: Path) -> None:
     assert internal_link_problems(site) == []
 
 
+@pytest.mark.content
 def test_the_live_docs_hold_the_content_invariants(tmp_path):
     result = run_mkdocs_build(ROOT, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -334,19 +345,233 @@ def test_sync_reads_the_configured_upstream_and_measures_its_new_audio(tmp_path,
         server.httpd.server_close()
 
 
-def test_a_hand_edit_of_the_mirror_is_a_notice_until_the_next_sync(project, capsys):
+def test_a_hand_edit_of_the_mirror_fails_check_until_the_next_sync(project, capsys):
     version = HISTORY / "22-668e0a1.md"
-    code, _, _ = sync(capsys, project, "--from", str(version))
+    code, _, _ = sync(capsys, project, "--from", str(version), "--commit", "668e0a1")
     assert code == 0
 
-    def mirror_notices() -> list:
+    def mirror_problems() -> list:
         catalog = build_catalog(SiteLayout(project))
-        return [p for p in catalog.problems if p.path == MIRROR and "differs from the upstream file" in p.message]
+        return [p for p in catalog.problems if p.path == MIRROR and "differs from upstream's file" in p.message]
 
-    assert mirror_notices() == []
+    assert mirror_problems() == []
     with (project / MIRROR).open("ab") as mirror:
         mirror.write(b"\n<!-- edited here -->\n")
-    ((notice,),) = [mirror_notices()]
-    assert notice.severity == "notice" and notice.line == 1 and CONTRIBUTED in notice.hint
+    lines = version.read_bytes().count(b"\n")
+    ((problem,),) = [mirror_problems()]
+    assert problem.severity == "error" and problem.line == lines + 1 and CONTRIBUTED in problem.hint
     code, _, _ = sync(capsys, project, "--from", str(version))
-    assert code == 0 and mirror_notices() == []
+    assert code == 0 and mirror_problems() == []
+
+
+# -- upstream's file is never rejected for its entries ------------------------------------------------------------
+
+
+def test_a_hostile_entry_never_stops_the_sync(project, capsys, tmp_path):
+    """A javascript: link, a NUL byte, bytes that are not UTF-8, a script in a title: upstream's file as it is."""
+    hostile = (b"# \xe5\xa5\xbd\xe6\x96\x87\r\n\r\n## 202509\r\n\r\n## [js](javascript:alert(1))\r\n\r\nsum\r\n\r\n"
+               b"## [nul](https://e.com/nul)\r\n\r\nbad \x00 byte\r\n\r\n## [latin](https://e.com/latin)\r\n\r\n"
+               b"caf\xe9\r\n\r\n## [<script>alert(1)</script>](https://e.com/s)\r\n\r\nx\r\n")
+    upstream = tmp_path / "README.md"
+    upstream.write_bytes(hostile)
+    code, out, err = sync(capsys, project, "--from", str(upstream), "--allow-shrink")
+    assert code == 0, err
+    assert (project / MIRROR).read_bytes() == hostile and "notice(s) in upstream's file" in out
+    catalog = build_catalog(SiteLayout(project))
+    assert [p for p in catalog.errors if p.path == MIRROR] == []
+    assert main(["--root", str(project), "check"]) == 0
+
+
+# -- convergence: every file sync owns is repaired by the next sync ---------------------------------------------
+
+
+@pytest.fixture
+def clip_server():
+    from test_audio_metadata import VOICE_A, ClipServer
+
+    server = ClipServer()
+    server.files["/clip.mp3"] = VOICE_A.read_bytes()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+def upstream_with_a_clip(folder: Path, clip_base: str) -> Path:
+    readme = folder / "README.md"
+    readme.write_text("# 分享\r\n\r\n## 202509\r\n\r\n## [好文](https://example.com/a)\r\n\r\n摘要。\r\n\r\n"
+                      f'<audio controls="">\r\n  <source src="{clip_base}/clip.mp3" type="audio/mp3" />\r\n'
+                      "</audio>\r\n\r\n## [另一篇](https://example.com/b)\r\n\r\n摘要。\r\n", encoding="utf-8")
+    return readme
+
+
+class Interrupted:
+    """Makes the (n+1)-th write of a project file raise KeyboardInterrupt, as a Ctrl-C there would."""
+
+    def __init__(self, monkeypatch, after: int):
+        from llminfra.authoring import atomic_files, audio_records
+
+        self.left = after
+        real = atomic_files.write_bytes_atomically
+
+        def write(path, data):
+            if self.left == 0:
+                raise KeyboardInterrupt
+            self.left -= 1
+            real(path, data)
+
+        monkeypatch.setattr(atomic_files, "write_bytes_atomically", write)
+        monkeypatch.setattr(audio_records, "write_bytes_atomically", write)
+
+
+@pytest.mark.parametrize("after", [0, 1, 2, 3], ids=["before the mirror", "after the mirror",
+                                                       "after data/upstream.yml", "after data/arrivals.yml"])
+def test_a_sync_interrupted_after_any_write_is_repaired_by_the_next(tmp_path, capsys, monkeypatch, clip_server,
+                                                                    after):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    readme = upstream_with_a_clip(tmp_path, clip_server.base)
+    argv = ("--from", str(readme), "--allow-shrink", "--committed", "2025-12-01T08:00:00+08:00")
+    reference = copy_project(tmp_path / "reference")
+    assert sync(capsys, reference, *argv, audio=True)[0] == 0
+    expected = owned_files(reference)
+    assert all(expected.values())  # sync wrote all four
+    project = copy_project(tmp_path / "project")
+    with monkeypatch.context() as patched:
+        Interrupted(patched, after)
+        code, _, err = sync(capsys, project, *argv, audio=True)
+    assert code == 130 and err.endswith("llminfra sync: interrupted\n")
+    assert owned_files(project) != expected
+    code, _, err = sync(capsys, project, *argv, audio=True)
+    assert code == 0, err
+    assert owned_files(project) == expected
+    assert main(["--root", str(project), "check"]) == 0
+
+
+def test_a_repeated_sync_of_the_same_file_writes_no_file(tmp_path, capsys, monkeypatch, clip_server):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    readme = upstream_with_a_clip(tmp_path, clip_server.base)
+    project = copy_project(tmp_path / "project")
+    assert sync(capsys, project, "--from", str(readme), "--allow-shrink", audio=True)[0] == 0
+    stats = {name: ((project / name).stat().st_ino, (project / name).stat().st_mtime_ns) for name in OWNED}
+    body = tmp_path / "body.md"
+    code, out, _ = sync(capsys, project, "--from", str(readme), "--pr-body", str(body), audio=True)
+    assert code == 0 and out.startswith("llminfra sync: no change") and body.read_text(encoding="utf-8") == ""
+    assert {name: ((project / name).stat().st_ino, (project / name).stat().st_mtime_ns) for name in OWNED} == stats
+
+
+def test_the_day_of_the_sync_is_kept_while_upstreams_file_stays_the_same(project, capsys):
+    version = str(HISTORY / "22-668e0a1.md")
+    assert sync(capsys, project, "--from", version, "--commit", "668e0a1")[0] == 0
+    provenance = project / "data/upstream.yml"
+    data = yaml.safe_load(provenance.read_text(encoding="utf-8"))
+    data["synced"] = "2020-01-01"  # as if it had been synced long ago
+    provenance.write_text(yaml.safe_dump(data), encoding="utf-8")
+    # A later upstream commit that did not change the file is no news: the record keeps its commit and day.
+    assert sync(capsys, project, "--from", version, "--commit", "1234567")[0] == 0
+    kept = read_provenance(project)
+    assert (kept.commit, kept.synced) == ("668e0a1", "2020-01-01")
+    before = provenance.read_bytes()
+    assert sync(capsys, project, "--from", version, "--commit", "1234567")[0] == 0
+    assert provenance.read_bytes() == before
+
+
+# -- a hand edit of the mirror: check and the strict build name its first line -------------------------------------
+
+
+def synced_project(project: Path, capsys) -> bytes:
+    version = HISTORY / "22-668e0a1.md"
+    assert sync(capsys, project, "--from", str(version), "--commit", "668e0a1")[0] == 0
+    return version.read_bytes()
+
+
+def hand_edit_error(project: Path) -> str:
+    catalog = build_catalog(SiteLayout(project))
+    (problem,) = [p for p in catalog.errors if p.path == MIRROR]
+    return str(problem)
+
+
+def test_a_hand_edit_names_the_first_line_that_differs(project, capsys):
+    original = synced_project(project, capsys)
+    day = read_provenance(project).synced
+    lines = original.split(b"\n")
+    pasted = [b"## [pasted](https://example.com/pasted)\r", b"\r", b"summary\r", b"\r"]
+    (project / MIRROR).write_bytes(b"\n".join(lines[:20] + pasted + lines[20:]))
+    assert hand_edit_error(project) == (
+        f"{MIRROR}:21: differs from upstream's file as last synced (commit 668e0a1, synced {day}) "
+        f"(move the entry to {CONTRIBUTED}; sync restores upstream's file)")
+    (project / MIRROR).write_bytes(original.replace(b"\r\n", b"\n"))  # an editor that drops the CRs
+    assert hand_edit_error(project).startswith(f"{MIRROR}:1: ")
+    edited = lines[:]
+    edited[200] = edited[200].replace(b"\r", b" \r")  # one space at the end of line 201
+    (project / MIRROR).write_bytes(b"\n".join(edited))
+    assert hand_edit_error(project).startswith(f"{MIRROR}:201: ")
+    assert main(["--root", str(project), "check"]) == 1
+
+
+def test_a_hand_edit_fails_the_strict_build(project, capsys, tmp_path):
+    original = synced_project(project, capsys)
+    (project / MIRROR).write_bytes(original + b"\r\n## [pasted](https://example.com/pasted)\r\n\r\nsummary\r\n")
+    result = run_mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    line = original.count(b"\n") + 1
+    assert f"{MIRROR}:{line}: differs from upstream's file as last synced" in result.stderr
+
+
+def test_a_record_without_line_fingerprints_points_at_line_1(project, capsys):
+    original = synced_project(project, capsys)
+    provenance = project / "data/upstream.yml"
+    data = yaml.safe_load(provenance.read_text(encoding="utf-8"))
+    del data["lines"]  # written before sync recorded them
+    provenance.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (project / MIRROR).write_bytes(original + b"x\n")
+    assert hand_edit_error(project).startswith(f"{MIRROR}:1: differs from upstream's file as last synced")
+
+
+def test_line_fingerprints_stay_small():
+    from llminfra.domain.upstream import line_fingerprints
+
+    data = (HISTORY / "22-668e0a1.md").read_bytes()
+    assert len(line_fingerprints(data)) <= 3 * (data.count(b"\n") + 1)  # under 3 characters a line
+
+
+# -- the pull request body shows upstream's titles inert -------------------------------------------------------
+
+
+def test_the_pull_request_body_renders_titles_inert(project, capsys, tmp_path):
+    import markdown
+
+    titles = ["<img src=x onerror=alert(1)>", "<!-- hidden", "[点我](https://evil.example)", "@octocat 你好",
+              "`code` and ``more``", "#123 and GH-7", "**粗** _斜_"]
+    text = "# 好文\n\n## 202509\n\n" + "".join(
+        f"## [{title}](https://example.com/{number})\n\n摘要。\n\n" for number, title in enumerate(titles))
+    text += "## [坏链接](javascript:alert(1))\n\n摘要。\n"
+    upstream = tmp_path / "README.md"
+    upstream.write_text(text, encoding="utf-8")
+    body = tmp_path / "body.md"
+    assert sync(capsys, project, "--from", str(upstream), "--allow-shrink", "--no-audio", "--pr-body",
+                str(body), "--commit", "<b>@x</b>")[0] == 0
+    markdown_text = body.read_text(encoding="utf-8")
+    added = markdown_text[markdown_text.index("### 新增"):markdown_text.index("### 上游删除")]
+    items = [line for line in added.splitlines() if line.startswith("- ")]
+    assert len(items) == len(titles) + 1
+    item = re.compile(r"^- 2025-09 (`+)( ?)(.+?)\2\1( \[原文\]\(<https://example\.com/\d+>\))?$")
+    assert all(item.match(line) for line in items), items
+    html = markdown.markdown(markdown_text)
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert "<img" not in outside_code and "<!--" not in outside_code and "@" not in outside_code
+    links = re.findall(r'href="([^"]+)"', markdown.markdown(added))
+    assert links == [f"https://example.com/{n}" for n in range(len(titles))]  # only the entries' own links
+    assert "javascript" not in outside_code
+
+
+# -- provenance: the commit and date are what the command line says -------------------------------------------------
+
+
+def test_sync_guesses_no_commit_and_says_when_it_uses_its_own_clock(project, capsys):
+    (project / "data/arrivals.yml").unlink()
+    code, out, _ = sync(capsys, project, "--from", str(HISTORY / "20-af753d4.md"), "--allow-shrink")
+    assert code == 0
+    provenance = read_provenance(project)
+    assert provenance.commit is None and provenance.committed is None  # index.tsv beside it is not read
+    assert "this machine's clock: no --committed given" in out
+    code, _, err = sync(capsys, project, "--from", str(HISTORY / "21-21a32a6.md"), "--committed", "2025-09-27")
+    assert code == 2 and "is not a date and time with its UTC offset" in err

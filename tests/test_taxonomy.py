@@ -84,6 +84,7 @@ def test_chinese_terms_include_chinese_keywords_and_search_terms():
     assert "vLLM" not in words
 
 
+@pytest.mark.content
 def test_project_taxonomy_has_no_conflicts_and_tags_every_seed_entry():
     catalog = build_catalog(SiteLayout(ROOT))
     assert catalog.taxonomy.problems == []
@@ -153,7 +154,7 @@ def test_unknown_keys_are_reported_at_their_line():
     text = "tags:\n  vllm:\n    name: vLLM\n    keyword: [vLLM]\nsearch_term: [x]\n"
     assert problems_of(text) == [
         "data/taxonomy.yml:4: tag 'vllm': unknown key 'keyword' (expected one of: name, aliases, keywords, "
-        "description)",
+        "description, broad, implies, other_senses)",
         "data/taxonomy.yml:5: unknown key 'search_term' (expected one of: tags, search_terms)"]
 
 
@@ -192,6 +193,7 @@ def test_empty_or_null_parts_are_allowed():
     assert taxonomy.problems == [] and taxonomy.tags["vllm"].name == "vllm"
 
 
+@pytest.mark.content
 def test_the_project_taxonomy_passes_the_schema():
     text = (ROOT / "data/taxonomy.yml").read_text(encoding="utf-8")
     assert problems_of(text) == []

@@ -30,6 +30,16 @@ PHONE = {"width": 375, "height": 812}
 AXE_SCRIPT = ROOT / "node_modules/axe-core/axe.min.js"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser drives Chromium: mark it ``browser`` even if its module forgot to, so
+    ``-m "not browser"`` never needs the browser (tests/test_workflows.py checks the selection)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site) -> str:
     with serve_directory(built_site.path) as base:

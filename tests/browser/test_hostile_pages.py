@@ -1,6 +1,14 @@
-"""No script runs on any page built from the hostile fixtures, in a real browser."""
+"""No script runs on any page built from the hostile fixtures, in a real browser.
+
+Every page is loaded (an ``onerror`` fires then), and everything a reader can focus or point at is focused and
+hovered (``onfocus``, ``onmouseover``); a dialog from any of them fails the test.
+"""
 
 from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
 
 HOSTILE_PAGE_MINIMUM = 50
 
@@ -9,7 +17,8 @@ def test_no_script_runs_on_any_hostile_page(hostile_site, chromium):
     from browser_support import serve_directory
 
     site, _, _ = hostile_site
-    pages = [f"{p.parent.parent.name}/{p.parent.name}/" for p in sorted(site.glob("share/*/index.html"))]
+    pages = ["share/"]  # upstream's mirror, which holds the cases of issue 19 as notices
+    pages += [f"{p.parent.parent.name}/{p.parent.name}/" for p in sorted(site.glob("share/*/index.html"))]
     pages += [f"notes/{p.parent.name}/" for p in sorted(site.glob("notes/*/index.html"))]
     pages += ["series/", "tags/", "archive/", ""]
     pages += [f"tags/{p.parent.name}/" for p in sorted(site.glob("tags/*/index.html"))]

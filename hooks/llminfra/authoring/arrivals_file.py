@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from llminfra.authoring.atomic_files import write_bytes_atomically
+from llminfra.authoring.atomic_files import replace_if_different
 
 HEADER = (
     "# When each upstream entry first appeared (the upstream commit's date and time), keyed by article link.\n"
@@ -25,8 +25,4 @@ def arrivals_yaml(arrivals: Mapping[str, datetime]) -> str:
 
 def write_arrivals(path: Path, arrivals: Mapping[str, datetime]) -> bool:
     """Replace ``path`` atomically when its text would change; whether it did."""
-    text = arrivals_yaml(arrivals)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_bytes_atomically(path, text.encode("utf-8"))
-    return True
+    return replace_if_different(path, arrivals_yaml(arrivals).encode("utf-8"))

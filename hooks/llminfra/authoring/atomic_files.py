@@ -21,3 +21,14 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def replace_if_different(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (atomically) unless it holds exactly that already; whether it was written."""
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # unreadable: write it anew
+    write_bytes_atomically(path, data)
+    return True

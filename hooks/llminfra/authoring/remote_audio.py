@@ -7,9 +7,10 @@ conditional request (If-None-Match / If-Modified-Since) that the server may
 answer 304, else the bytes are downloaded again and their SHA-256 decides
 whether the clip changed.
 
-Every download is streamed to a temporary file with a size cap, a timeout
-and a bounded number of retries (connection errors, timeouts, 429 and 5xx;
-never on 4xx or an oversized file). ``sync`` calls this after fetching the
+Every download is streamed to a temporary file under the rule of
+``http_download``: a size cap, a timeout, a wall-clock cap on the whole
+download and a bounded number of retries (connection errors, timeouts,
+truncated bodies, 429 and 5xx; never on 4xx or an oversized file). ``sync`` calls this after fetching the
 share list. Only this module and the commands that call it touch the network.
 """
 
@@ -30,10 +31,11 @@ from llminfra.authoring.http_download import (
     http_session,
     read_body,
     require_success,
+    run_download,
     streamed_get,
-    with_retries,
 )
 from llminfra.domain.layout import SiteLayout
+from llminfra.domain.model import measured_audio_problem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.sources.audio_files import audio_mime_type, read_audio
 from llminfra.sources.audio_metadata import AUDIO_DATA, AudioRecord, read_audio_records
@@ -90,7 +92,7 @@ def measure_remote_audio(root: Path, refresh: bool = False, limits: FetchLimits 
                 report.known.append(url)
                 continue
             try:
-                new, downloaded = with_retries(functools.partial(fetch_and_measure, http, url, old, limits), limits)
+                new, downloaded = run_download(http, limits, functools.partial(fetch_and_measure, http, url, old))
             except DownloadError as exc:
                 report.failed.append((url, where, str(exc)))
                 continue
@@ -136,4 +138,8 @@ def fetch_and_measure(session, url: str, old: AudioRecord | None, limits: FetchL
             if not length or length <= 0 or mime is None:
                 raise DownloadError("not an audio file mutagen can measure "
                                     f"(Content-Type {response.headers.get('Content-Type', 'unknown')})")
+            # The same bounds as a local file's (a forged header's 31,165 hours is never recorded).
+            implausible = measured_audio_problem(body.size, float(length))
+            if implausible is not None:
+                raise DownloadError(f"implausible audio: {implausible}")
             return AudioRecord(body.size, float(length), mime, body.sha256, etag, modified), body.size

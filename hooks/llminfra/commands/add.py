@@ -17,6 +17,7 @@ from llminfra.authoring.sharelist_writer import NewShareEntry, ShareEntryError, 
 from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
+from llminfra.domain.tagging import KeywordTagger
 from llminfra.sources.loading import read_taxonomy
 from llminfra.sources.sharelist import ShareListParser
 
@@ -157,4 +158,5 @@ def _explicit_tags(layout: SiteLayout, requested: list[str]) -> list[str]:
 def _keyword_tags(layout: SiteLayout, entry) -> list[str]:
     """The names of the tags the entry gets from taxonomy keywords in its title and summary."""
     taxonomy = read_taxonomy(layout)
-    return [taxonomy.tags[slug].name for slug in taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}")]
+    derived = KeywordTagger(taxonomy).tags(entry.title, entry.summary)  # as the catalog will tag it
+    return [taxonomy.tags[slug].name for slug in derived]

@@ -14,7 +14,8 @@ import sys
 import time
 
 from llminfra.authoring.remote_audio import AUDIO_LIMITS, measure_remote_audio
-from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, attempts, command_parser, seconds
+from llminfra.domain.links import redact_url
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
 
@@ -35,10 +36,7 @@ def register(subparsers) -> None:
                         help="also re-check known clips (conditional request, then SHA-256); re-measure changed ones")
     parser.add_argument("--max-mb", type=float, default=AUDIO_LIMITS.max_bytes / 1024 / 1024,
                         help="refuse a clip larger than this many MB (default: %(default)g)")
-    parser.add_argument("--timeout", type=float, default=AUDIO_LIMITS.timeout,
-                        help="seconds to wait for a connection or for the next bytes (default: %(default)g)")
-    parser.add_argument("--attempts", type=int, default=AUDIO_LIMITS.attempts,
-                        help="tries per clip on connection errors, timeouts, 429 and 5xx (default: %(default)d)")
+    add_download_options(parser, AUDIO_LIMITS, "per clip")
     parser.set_defaults(run=run)
 
 
@@ -50,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_NO_PROJECT
     limits = dataclasses.replace(AUDIO_LIMITS, max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
-                                 attempts=max(1, args.attempts))
+                                 attempts=args.attempts, total_seconds=args.max_seconds)
     try:
         options = project_options(root)
         report = measure_remote_audio(root, refresh=args.refresh, limits=limits, upstream=options.upstream)
@@ -58,14 +56,30 @@ def run(args: argparse.Namespace) -> int:
         print(f"llminfra audio: {exc}", file=sys.stderr)
         return EXIT_NO_PROJECT
     for url in report.measured:
-        print(f"measured: {url}")
+        print(f"measured: {redact_url(url)}")
     for url in report.changed:
-        print(f"changed, measured again: {url}")
-    for url, where, message in report.failed:
-        print(f"{where}: audio {url} not measured: {message}", file=sys.stderr)
+        print(f"changed, measured again: {redact_url(url)}")
+    print_failures(report)
     for url in report.unused:
-        print(f"notice: {AUDIO_DATA} has a record no source uses: {url}", file=sys.stderr)
+        print(f"notice: {AUDIO_DATA} has a record no source uses: {redact_url(url)}", file=sys.stderr)
     print(f"llminfra audio: {len(report.measured)} measured, {len(report.changed)} changed, "
           f"{len(report.unchanged)} unchanged, {len(report.known)} already known, {len(report.failed)} failed; "
           f"{report.downloaded_bytes:,} bytes downloaded ({time.perf_counter() - started:.2f}s)")
     return EXIT_FAILED if report.failed else 0
+
+
+def add_download_options(parser, defaults, each: str) -> None:
+    """``--timeout``, ``--attempts`` and ``--max-seconds``: the limits of every download (audio and sync)."""
+    parser.add_argument("--timeout", type=seconds, default=defaults.timeout,
+                        help="seconds to wait for a connection or for the next bytes (default: %(default)g)")
+    parser.add_argument("--attempts", type=attempts, default=defaults.attempts,
+                        help=f"tries {each} on connection errors, timeouts, truncated bodies, 429 and 5xx "
+                             "(default: %(default)d)")
+    parser.add_argument("--max-seconds", type=seconds, default=defaults.total_seconds,
+                        help=f"wall-clock cap {each}: connecting, every attempt and every pause included "
+                             "(default: %(default)g)")
+
+
+def print_failures(report) -> None:
+    for url, where, message in report.failed:
+        print(f"{where}: audio {redact_url(url)} not measured: {message}", file=sys.stderr)

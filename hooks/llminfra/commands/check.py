@@ -6,6 +6,8 @@ and make this command exit 1, notices are printed and do not fail.
 Problems go to stderr and the summary line to stdout. ``--format github``
 prints GitHub Actions workflow commands instead, which annotate the lines of
 a pull request's diff; they go to stdout, where the runner reads them.
+``--summary FILE`` also appends the result as markdown (a table of the
+problems) to FILE: CI passes ``$GITHUB_STEP_SUMMARY``, the job's summary page.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=("text", "github"), default="text",
                         help="text (default; problems on stderr) or GitHub Actions annotations (on stdout, where "
                              "the runner reads workflow commands)")
+    parser.add_argument("--summary", type=Path, metavar="FILE",
+                        help="also append the result as markdown, a table of the problems, to FILE (CI: "
+                             "$GITHUB_STEP_SUMMARY, the job's summary page)")
     parser.set_defaults(run=run)
 
 
@@ -61,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     notices = len(problems) - errors
     print(f"llminfra check: {errors} error(s), {notices} notice(s); {len(catalog.entries)} entries in "
           f"{len(catalog.sources)} sources ({time.perf_counter() - started:.2f}s)")
+    if args.summary is not None:
+        with args.summary.open("a", encoding="utf-8") as summary:
+            summary.write(markdown_summary(problems, len(catalog.entries), len(catalog.sources)))
     return EXIT_ERRORS if errors else 0
 
 
@@ -98,6 +106,40 @@ def github_annotation(problem: SourceProblem) -> str:
                           (("file", problem.path), ("line", str(problem.line)), ("title", ANNOTATION_TITLE))
                           if key != "line" or problem.line)
     return f"::{command} {properties}::{_escape_data(message)}"
+
+
+SUMMARY_ROWS = 200  # a job summary holds at most 1 MiB; the rest are in the log and the annotations
+
+
+def markdown_summary(problems: list[SourceProblem], entries: int, sources: int) -> str:
+    """The result as markdown for a job summary: a heading with the counts, then a table of the problems,
+    errors first, each cell escaped so that no text from a source can break the table or become markup."""
+    errors = [p for p in problems if p.severity == "error"]
+    notices = [p for p in problems if p.severity != "error"]
+    verdict = "❌" if errors else "✅"
+    lines = [f"### {verdict} llminfra check: {len(errors)} error(s), {len(notices)} notice(s)", "",
+             f"{entries} entries in {sources} sources.", ""]
+    if problems:
+        lines += ["| Severity | Where | Problem | How to fix |", "| --- | --- | --- | --- |"]
+        shown = (errors + notices)[:SUMMARY_ROWS]
+        for problem in shown:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            kind = "error" if problem.severity == "error" else "notice"
+            lines.append(f"| {kind} | {_markdown_cell(where, code=True)} | {_markdown_cell(problem.message)} | "
+                         f"{_markdown_cell(problem.hint or '')} |")
+        if len(problems) > len(shown):
+            lines += ["", f"… and {len(problems) - len(shown)} more (see the log)."]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_cell(text: str, code: bool = False) -> str:
+    """``text`` as the content of one table cell: one line, no pipe that ends the cell, no HTML."""
+    text = " ".join(text.split())
+    if not code:  # markdown's own punctuation first: the entities below bring their own '&', '#' and ';'
+        text = "".join(f"\\{c}" if c in "\\`*_[]~" else c for c in text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+    return (f"<code>{text}</code>" if text else "") if code else text
 
 
 def generated_page_conflicts(layout: SiteLayout, catalog) -> list[SourceProblem]:

@@ -12,9 +12,16 @@ import importlib
 import sys
 from pathlib import Path
 
-from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, HelpFormatter, exit_codes
+from llminfra.commands.conventions import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    HelpFormatter,
+    exit_codes,
+)
 
-COMMANDS = ("check", "add", "tags", "export", "audio", "sync")
+COMMANDS = ("check", "add", "tags", "export", "audio", "sync", "backfill")
 MODULE_PROG = "python -m llminfra"
 ROOT_HELP = "project root (default: current directory)"
 
@@ -29,7 +36,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog or invoked_name(), description="LLM-infra reading site tools", formatter_class=HelpFormatter,
         epilog=exit_codes((EXIT_OK, "success"), (EXIT_PROBLEMS, "the command found errors"),
-                          (EXIT_USAGE, "usage error, bad input or no project at --root"))
+                          (EXIT_USAGE, "usage error, bad input or no project at --root"),
+                          (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"))
                + "\n\nresults go to stdout, diagnostics to stderr; see each command's --help")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help=ROOT_HELP)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -42,8 +50,16 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    args = build_parser(prog).parse_args(argv)
-    return int(args.run(args) or 0)
+    name = prog or invoked_name()
+    args = None
+    try:
+        args = build_parser(name).parse_args(argv)
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        # Ctrl-C is an answer, not a crash: one line, no traceback. Files are replaced atomically, so none is
+        # left half written.
+        print(f"{name}{' ' + args.command if args else ''}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ so ``llminfra tags --format json > tags.json`` stays clean; the exception is
 from __future__ import annotations
 
 import argparse
+import math
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the command ran and found errors (in the sources or mkdocs.yml)
@@ -27,3 +28,22 @@ def command_parser(subparsers, name: str, *, help: str, description: str, codes:
     """A subcommand's parser with the shared help layout and its exit codes in the epilog."""
     return subparsers.add_parser(name, help=help, description=description, epilog=exit_codes(*codes),
                                  formatter_class=HelpFormatter)
+EXIT_INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C (128 + SIGINT)
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0 (no NaN, no infinity)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds above 0, got {text!r}")
+    return value
+
+
+def attempts(text: str) -> int:
+    """An argparse type: a whole number of tries, 1 to 100."""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 100, got {text!r}")
+    return int(text)

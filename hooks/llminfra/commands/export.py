@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
+from llminfra.domain.layout import SiteLayout
 from llminfra.mkdocs_adapter.site_config import ProjectConfigError, load_project_settings
+from llminfra.sources.project_links import escaping_links
 
 EXIT_BAD_CONFIG = EXIT_PROBLEMS
 EXIT_NO_PROJECT = EXIT_USAGE
@@ -33,7 +35,9 @@ def register(subparsers) -> None:
         description="Write the generated pages, the rendered source pages and every other docs/ file into OUT_DIR, "
                     "a docs folder that plain MkDocs builds into the same site. The summary goes to stdout, "
                     "errors to stderr.",
-        codes=((EXIT_OK, "exported"), (EXIT_BAD_CONFIG, "mkdocs.yml has errors (each printed with its key)"),
+        codes=((EXIT_OK, "exported"),
+               (EXIT_BAD_CONFIG, "mkdocs.yml has errors (each printed with its key), or a symbolic link leads out of "
+                                 "docs/, overrides/ or data/ (each printed with its path)"),
                (EXIT_NO_PROJECT, "usage error, no mkdocs.yml at --root, or OUT_DIR would overwrite the project")))
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to (re)create")
     parser.add_argument("--config", type=Path, metavar="FILE",
@@ -61,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     except ProjectConfigError as error:
         for problem in error.problems:
             print(f"{config.name}: {problem}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    # As the build: nothing behind a link out of the project's folders is read, rendered or copied.
+    links = escaping_links(SiteLayout(root=root, docs_dir=settings.docs_dir))
+    for link in links:
+        print(f"{link.path}: {link.problem().message} ({link.problem().hint})", file=sys.stderr)
+    if links:
         return EXIT_BAD_CONFIG
     config_path = args.config.resolve() if args.config else None
     # A config inside OUT_DIR makes OUT_DIR a project: the pages go to OUT_DIR/docs, beside it.

@@ -20,8 +20,11 @@ from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import Entry, PartialDate, SourceKind, month_label
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits, SourcePart, split_source
+from llminfra.domain.pastes import Paste, apply_pastes, find_pastes, tag_summary
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.related import related_reading
+from llminfra.domain.tag_corrections import TagCorrections
+from llminfra.domain.tagging import KeywordTagger
 from llminfra.domain.taxonomy import FALLBACK_TAG, Taxonomy
 from llminfra.domain.upstream import UpstreamProvenance, upstream_audio_url
 from llminfra.domain.weeks import WeekIndex, weekly_issues
@@ -74,6 +77,8 @@ class Catalog:
     upstream: UpstreamProvenance | None = None  # what the mirror was last synced from (data/upstream.yml)
     # The other markdown pages under docs/ (home, 订阅, …), read once: MkDocs is handed their validated text.
     docs_pages: dict[str, SourceText] = field(default_factory=dict)
+    pastes: list[Paste] = field(default_factory=list)  # collector pastes in the share lists
+    corrections: TagCorrections | None = None  # editors' corrections to keyword tags, as applied
 
     @property
     def newest_first(self) -> list[Entry]:
@@ -112,16 +117,20 @@ class Catalog:
 def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[ParsedSource],
                      part_limits: PartLimits = DEFAULT_PART_LIMITS,
                      local_files: frozenset[str] = frozenset(),
+                     corrections: TagCorrections | None = None,
                      arrivals: Mapping[str, datetime] | None = None) -> Catalog:
     """The catalog of parsed ``sources``: entries dated, duplicates merged, anchors checked, tags, months and
     weeks indexed.
 
     ``local_files``: the site paths (under docs/) of the local audio clips that exist, as the caller found them
-    on disk; ``arrivals``: when each upstream entry first appeared (``data/arrivals.yml``, by
-    ``llminfra.domain.arrivals.arrival_key``); this module reads nothing.
+    on disk; this module reads nothing. ``corrections``: editors' corrections to keyword tags
+    (``data/tag_corrections.yml``), none by default. ``arrivals``: when each upstream entry first appeared
+    (``data/arrivals.yml``, by ``llminfra.domain.arrivals.arrival_key``).
     """
     started = time.perf_counter()
     problems = list(taxonomy.problems)
+    if corrections is not None:
+        problems.extend(corrections.problems)
     for source in sources:
         problems.extend(source.problems)
     _resolve_mirror_audio(local_files, sources, problems)  # before merging: a merged listing takes its audio along
@@ -132,7 +141,11 @@ def assemble_catalog(layout: SiteLayout, taxonomy: Taxonomy, sources: list[Parse
     catalog = Catalog(entries, sources, taxonomy, problems, duplicates)
     # After the anchor check, which is per source file: parts move entries to other pages.
     catalog.parts = {source.page: split_source(source, part_limits) for source in sources}
+    _find_pastes(catalog)
     _assign_tags(catalog)
+    if corrections is not None:
+        catalog.corrections = corrections
+        _correct_tags(catalog, corrections)
     _index_tags(catalog)
     _index_months(catalog)
     catalog.weeks = weekly_issues(catalog.newest_first)
@@ -263,8 +276,16 @@ def _check_local_audio(layout: SiteLayout, local_files: frozenset[str], entries,
                     "add the file or fix the path (relative to docs/)"))
 
 
+def _find_pastes(catalog: Catalog) -> None:
+    """Collector pastes: left out of their entry's tags, excerpt and search text (llminfra.domain.pastes)."""
+    catalog.pastes = find_pastes(catalog.sources, catalog.taxonomy)
+    apply_pastes(catalog.pastes)
+    catalog.problems.extend(paste.problem() for paste in catalog.pastes)
+
+
 def _assign_tags(catalog: Catalog) -> None:
     taxonomy = catalog.taxonomy
+    tagger = KeywordTagger(taxonomy)
     for entry in catalog.entries:
         slugs: dict[str, None] = {}
         if len(entry.explicit_tags) > MAX_TAGS_PER_ENTRY:
@@ -280,7 +301,7 @@ def _assign_tags(catalog: Catalog) -> None:
                 catalog.unknown_tags.setdefault(resolution.slug, []).append(entry)
         if not slugs:
             entry.tags_from_keywords = True
-            for slug in taxonomy.keyword_tags(f"{entry.title}\n{entry.summary}"):
+            for slug in tagger.tags(entry.title, tag_summary(entry)):
                 slugs.setdefault(slug, None)
         if not slugs:
             catalog.untagged.append(entry)
@@ -291,6 +312,14 @@ def _assign_tags(catalog: Catalog) -> None:
             tagged[0].source.path, tagged[0].source.line,
             f"tag #{taxonomy.tags[slug].name} is not in {taxonomy.path} ({len(tagged)} entries)",
             "kept as is; add it (or an alias) to the taxonomy", severity="notice"))
+
+
+def _correct_tags(catalog: Catalog, corrections: TagCorrections) -> None:
+    catalog.problems.extend(corrections.apply(catalog.entries, catalog.taxonomy))
+    listed = {entry.source for entry in catalog.untagged}
+    catalog.untagged = [entry for entry in catalog.untagged if entry.tags == [FALLBACK_TAG]]
+    catalog.untagged += [entry for entry in catalog.entries
+                         if entry.tags == [FALLBACK_TAG] and entry.source not in listed]
 
 
 def _index_tags(catalog: Catalog) -> None:

@@ -18,6 +18,9 @@ class SourceText:
     meta: dict = field(default_factory=dict)
     body_offset: int = 0  # number of lines taken by the front matter
     meta_problems: list[SourceProblem] = field(default_factory=list)  # the front matter's, if it is invalid
+    # Body lines holding Markdown that the HTML policy would change (sources.markup_policy): the renderer
+    # converts the blocks that hold them on their own and sanitises them, as it does raw HTML.
+    unsafe_lines: set[int] = field(default_factory=set)
 
     def line_number(self, index: int) -> int:
         """1-based line number in the file of body line ``index``."""

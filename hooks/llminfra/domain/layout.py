@@ -18,6 +18,7 @@ class SiteLayout:
     series_page: str = "series/index.md"
     notes_dir: str = "notes"  # every *.md here except index.md is a note
     taxonomy: str = "data/taxonomy.yml"
+    tag_corrections: str = "data/tag_corrections.yml"  # editors' corrections to keyword tags, by article link
     templates: str = "overrides"
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 # WeChat appends share-tracking parameters every time an article is shared;
 # only these identify the article itself.
@@ -76,3 +76,39 @@ def encode_once(text: str) -> str:
             out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
         i += 1
     return "".join(out)
+
+
+# Query and fragment parameters whose values are credentials: tokens, signatures of signed URLs (S3, Azure, CDN),
+# API keys, passwords, OAuth codes and sessions. Matched as parts of the lower-cased name, so ``X-Amz-Signature``,
+# ``access_token`` and ``apiKey`` are caught; redacting a harmless value by mistake costs nothing.
+_SECRET_NAME_PARTS = ("token", "sig", "secret", "pass", "pwd", "key", "auth", "credential", "session", "code", "jwt")
+REDACTED = "***"
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to print: no user name or password, and no value of a parameter that looks like a credential.
+
+    The one rule for every URL a command prints (sync, audio, their errors). Everything else is kept as written,
+    so the URL can still be recognised. A secret in the path itself (some webhooks) cannot be told from a file name
+    and is kept. Text that is not a URL (a local path) comes back unchanged.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    cut = min((rest.find(mark) for mark in "/?#" if mark in rest), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    if "@" in authority:
+        authority = REDACTED + "@" + authority.rpartition("@")[2]
+    tail, hash_mark, fragment = tail.partition("#")
+    path, question_mark, query = tail.partition("?")
+    return (f"{scheme}://{authority}{path}{question_mark}{_redact_parameters(query)}"
+            f"{hash_mark}{_redact_parameters(fragment)}")
+
+
+def _redact_parameters(text: str) -> str:
+    parts = []
+    for part in text.split("&"):
+        name, equals, _value = part.partition("=")
+        secret = equals and any(word in unquote(name).lower() for word in _SECRET_NAME_PARTS)
+        parts.append(f"{name}={REDACTED}" if secret else part)
+    return "&".join(parts)

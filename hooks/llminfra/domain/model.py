@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -116,10 +117,50 @@ class AudioClip:
 
 UNKNOWN_DURATION = "时长未知"
 
+# What an audio summary can be: the bounds every number about a clip is checked against where it enters (the
+# <audio> block's data-duration and data-length, data/audio.yml, what mutagen reads from a file).
+MAX_AUDIO_SECONDS = 24 * 3600
+MAX_AUDIO_BYTES = 2 * 1024**3
+# The lowest average bit rate of real speech audio (MP3 goes down to 8 kbit/s, Opus to 6): a file that claims to
+# play longer than this allows for its size has a lying header (a forged Xing frame count, say).
+MIN_AUDIO_BYTES_PER_SECOND = 4000 // 8
+
+
+def audio_duration_problem(seconds) -> str | None:
+    """Why ``seconds`` cannot be a clip's duration (finite, > 0, at most ``MAX_AUDIO_SECONDS``); None if it can."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return f"duration must be a number of seconds, got {seconds!r}"
+    if not math.isfinite(seconds) or seconds <= 0:
+        return f"duration must be a finite number of seconds above 0, got {seconds!r}"
+    if seconds > MAX_AUDIO_SECONDS:
+        return f"duration of {seconds:.3g} seconds is more than {MAX_AUDIO_SECONDS // 3600} hours"
+    return None
+
+
+def audio_length_problem(length_bytes) -> str | None:
+    """Why ``length_bytes`` cannot be a clip's size (whole, > 0, at most ``MAX_AUDIO_BYTES``); None if it can."""
+    if isinstance(length_bytes, bool) or not isinstance(length_bytes, int):
+        return f"size must be a whole number of bytes, got {length_bytes!r}"
+    if length_bytes <= 0:
+        return f"size must be above 0 bytes, got {length_bytes}"
+    if length_bytes > MAX_AUDIO_BYTES:
+        return f"size of {length_bytes} bytes is more than {MAX_AUDIO_BYTES // 1024**3} GB"
+    return None
+
+
+def measured_audio_problem(length_bytes, seconds) -> str | None:
+    """Why a file of ``length_bytes`` cannot play for ``seconds`` (each bounded, and the bit rate they imply at
+    least that of real speech audio); None if it can."""
+    problem = audio_length_problem(length_bytes) or audio_duration_problem(seconds)
+    if problem is None and seconds * MIN_AUDIO_BYTES_PER_SECOND > length_bytes:
+        return (f"{length_bytes} bytes cannot play for {seconds:.0f} seconds "
+                f"(under {MIN_AUDIO_BYTES_PER_SECOND * 8 // 1000} kbit/s): the header of the file is wrong")
+    return problem
+
 
 def format_duration(seconds: float | None) -> str | None:
-    """``H:MM:SS`` or ``M:SS`` (what itunes:duration and players show); None when unknown."""
-    if seconds is None or seconds <= 0:
+    """``H:MM:SS`` or ``M:SS`` (what itunes:duration and players show); None when unknown (or not a duration)."""
+    if seconds is None or audio_duration_problem(seconds) is not None:
         return None
     total = max(1, round(seconds))
     hours, rest = divmod(total, 3600)
@@ -128,8 +169,8 @@ def format_duration(seconds: float | None) -> str | None:
 
 
 def format_size(length_bytes: int | None) -> str | None:
-    """``3.7 MB`` / ``812 KB`` (1 MB = 1024 × 1024 bytes); None when unknown."""
-    if not length_bytes or length_bytes <= 0:
+    """``3.7 MB`` / ``812 KB`` (1 MB = 1024 × 1024 bytes); None when unknown (or not a size)."""
+    if length_bytes is None or audio_length_problem(length_bytes) is not None:
         return None
     if length_bytes < 1024 * 1024:
         return f"{max(1, round(length_bytes / 1024))} KB"
@@ -170,6 +211,10 @@ class Entry:
     # The moment a mirror entry first appeared upstream (the commit's time with its UTC offset), from
     # data/arrivals.yml; None where the source gives a day only.
     arrived: datetime | None = None
+    # Collector pastes (llminfra.domain.pastes): paragraphs of the summary that belong to another entry, and
+    # this entry's own paragraphs found under another one. Set by the catalog.
+    pasted: list[str] = field(default_factory=list, repr=False, compare=False)
+    adopted: list[str] = field(default_factory=list, repr=False, compare=False)
     # Related reading (llminfra.domain.related), best first; set by the catalog.
     related: list[Entry] = field(default_factory=list, repr=False, compare=False)
 

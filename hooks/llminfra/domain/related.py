@@ -1,10 +1,15 @@
-"""Related reading: for each entry, the few entries of any source that share the most (rare) tags with it.
+"""Related reading: for each entry, the few entries of any source that share the most (rare, central) tags with it.
 
 Sharing a tag counts its inverse document frequency, ``log(N / df)`` for a tag
 on ``df`` of the ``N`` entries: sharing a tag on three entries says much more
-than sharing one on half the site. An entry's score against another is the sum
-of the weights of the tags both carry; the best ``limit`` are kept, ties broken
-by the catalog's newest-first order, so the result is the same on every build.
+than sharing one on half the site. It also counts how central the tag is to
+each of the two entries: an entry's tags come strongest first (keyword tags by
+their evidence, explicit ones as written), and the tag at position ``r`` weighs
+``2 / (2 + r)`` (1, 0.67, 0.5, 0.4, …). Two entries about the same thing relate
+more than two that both mention it last. An entry's score against another is
+the sum, over the tags both carry, of ``idf × weight here × weight there``; a
+score under ``MIN_SCORE`` is no relation, and the best ``limit`` are kept, ties
+broken by the catalog's newest-first order, so the result is the same on every build.
 
 Linear in the number of entries. Candidates come from the tag→entries index, not
 from comparing all pairs, and each entry scores at most ``budget`` candidates:
@@ -36,6 +41,17 @@ RELATED_LIMIT = 3
 # Candidates scored per entry: three results need few, and at 24 the 10,000-entry build pays ~0.3 s (2%).
 CANDIDATE_BUDGET = 24
 WEIGHT_SCALE = 1_000_000
+# Below this (in idf units) two entries share only tags marginal to both, or tags on most of the site.
+MIN_SCORE = 0.5
+
+
+def position_weight(rank: int) -> float:
+    """How much the tag at ``rank`` (0 = the entry's first, strongest tag) says about the entry."""
+    return 2 / (2 + rank)
+
+
+POSITION_SCALE = 1000
+POSITION_UNITS = [round(position_weight(rank) * POSITION_SCALE) for rank in range(64)]
 
 
 @dataclass
@@ -63,18 +79,23 @@ def related_reading(newest_first: list[Entry], ignored_tags: Iterable[str] = (),
                     limit: int = RELATED_LIMIT, budget: int = CANDIDATE_BUDGET) -> RelatedReading:
     """The related entries of every entry of ``newest_first`` (the catalog's entries, newest first)."""
     weights = tag_weights(newest_first, ignored_tags)
-    # Whole millionths: sums of integers are exact, so equal scores tie whatever the order of addition.
-    units = {slug: round(weight * WEIGHT_SCALE) for slug, weight in weights.items()}
     members: dict[str, list[int]] = {}  # tag -> ranks (positions in newest_first), ascending
     tag_sets: list[frozenset[str]] = []
+    # Whole millionths of idf, thousandths of position weight: integer products and sums are exact, so equal
+    # scores tie whatever the order of addition.
+    units = {slug: round(weight * WEIGHT_SCALE) for slug, weight in weights.items()}
+    centrality: list[dict[str, int]] = []  # per entry: tag -> the weight of its position, in thousandths
     for rank, entry in enumerate(newest_first):
-        tags = frozenset(slug for slug in entry.tags if units.get(slug, 0) > 0)
+        own = {slug: POSITION_UNITS[min(position, len(POSITION_UNITS) - 1)]
+               for position, slug in enumerate(entry.tags) if units.get(slug, 0) > 0}
+        centrality.append(own)
+        tags = frozenset(own)
         tag_sets.append(tags)
         for slug in tags:
             members.setdefault(slug, []).append(rank)
+    minimum = round(MIN_SCORE * WEIGHT_SCALE) * POSITION_SCALE * POSITION_SCALE
     # Where each entry stands in each of its tags' lists, for the window of a frequent tag.
     positions: dict[str, dict[int, int]] = {}
-    weight_of = units.__getitem__
     result = RelatedReading()
     for rank, entry in enumerate(newest_first):
         own = tag_sets[rank]
@@ -95,7 +116,13 @@ def related_reading(newest_first: list[Entry], ignored_tags: Iterable[str] = (),
                 candidates.update(_window(ranks, where[rank], room))
             candidates.discard(rank)
         result.candidates_scored += len(candidates)
-        scored = [(-sum(map(weight_of, own & tag_sets[other])), other) for other in candidates]
+        here = {slug: units[slug] * weight for slug, weight in centrality[rank].items()}
+        scored = []
+        for other in candidates:
+            there = centrality[other]
+            score = sum(here[slug] * there[slug] for slug in own & tag_sets[other])  # idf × weight × weight
+            if score >= minimum and score > 0:
+                scored.append((-score, other))
         result.related[entry.source] = [newest_first[other] for _, other in heapq.nsmallest(limit, scored)]
     return result
 

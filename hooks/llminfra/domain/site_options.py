@@ -8,7 +8,6 @@ is absent.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,22 +96,3 @@ def option_notices(options: SiteOptions, config_name: str = "mkdocs.yml") -> lis
     return [SourceProblem(config_name, 0, "extra.llminfra.feeds.owner_email is empty: the podcast has no "
                           "itunes:owner, which Apple Podcasts requires to list it",
                           "set it, or PODCAST_OWNER_EMAIL in the deploy workflow's environment", severity="notice")]
-
-
-PAGE_META_UNSAFE = '<>"'
-
-
-def escaped_page_meta(meta: Mapping[str, Any]) -> dict[str, Any] | None:
-    """``meta`` with each of ``title``/``description`` that holds ``<``, ``>`` or ``"`` HTML-escaped; None if none does.
-
-    Material prints both into ``<head>`` unescaped; the hooks escape them before
-    the theme does, and export writes the same escaped values into front matter.
-    """
-    unsafe = [key for key in ("title", "description")
-              if isinstance(meta.get(key), str) and any(char in meta[key] for char in PAGE_META_UNSAFE)]
-    if not unsafe:
-        return None
-    escaped = dict(meta)
-    for key in unsafe:
-        escaped[key] = html.escape(escaped[key], quote=True)
-    return escaped

@@ -10,6 +10,7 @@ no build ever sees another's state.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -21,30 +22,37 @@ from mkdocs.exceptions import PluginError
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import SiteOptions, escaped_page_meta, option_notices
+from llminfra.domain.page_meta import escaped_page_meta
+from llminfra.domain.site_options import SiteOptions, SiteSettings, option_notices
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
 from llminfra.mkdocs_adapter.generated_files import LISTING_BODY, add_generated_file
-from llminfra.mkdocs_adapter.nav import chain_pages, drop_from_nav, link_generated_pages, trim_nav_sections
+from llminfra.mkdocs_adapter.nav import (
+    chain_pages,
+    drop_from_nav,
+    link_generated_pages,
+    make_nav_inert,
+    trim_nav_sections,
+)
 from llminfra.mkdocs_adapter.page_output import (
     body_anchor_ids,
     compact_html,
-    compact_search_index,
     limit_toc,
     release_markdown,
 )
-from llminfra.mkdocs_adapter.search_worker import WorkerSearchIndex, worker_index_wanted
+from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex, worker_index_wanted
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 from llminfra.mkdocs_adapter.site_config import docs_dir_name, site_options, site_settings
 from llminfra.publish.feeds import FeedOptions, write_feeds
 from llminfra.publish.podcast import write_podcast
 from llminfra.publish.weekly_feed import write_weekly_feed
 from llminfra.render.options import render_options
-from llminfra.render.safe_html import SafeLinksExtension
+from llminfra.render.safe_html import HtmlPolicyExtension
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.front_matter import markdown_for_mkdocs
 from llminfra.sources.loading import build_catalog
+from llminfra.sources.project_links import escaping_links
 
 log = logging.getLogger("mkdocs.plugins.llminfra")
 
@@ -57,7 +65,7 @@ class BuildState:
     renderer: SiteRenderer | None = None
     plan: SitePlan | None = None  # every page the build generates
     timings: dict[str, float] = field(default_factory=dict)
-    search_index: WorkerSearchIndex | None = None  # under `mkdocs build` only
+    search_index: ShardedSearchIndex | None = None  # in the search plugin's place
     # Template HTML in source pages, kept out of the Markdown text until conversion.
     fragments: TrustedFragments = field(default_factory=TrustedFragments)
     serve_cache: ServeCache | None = None  # the session's, under `mkdocs serve --dirty`
@@ -89,15 +97,15 @@ class SiteHooks:
         session = self.session or Session()
         root = Path(config.config_file_path).resolve().parent
         # A bad option stops here, before any page is built (SiteOptionsError names the key).
-        state = BuildState(SiteLayout(root=root, docs_dir=docs_dir_name(config)), site_options(config),
-                           serve_cache=session.serve_cache)
+        layout = SiteLayout(root=root, docs_dir=docs_dir_name(config))
+        _refuse_escaping_links(layout)
+        state = BuildState(layout, site_options(config), serve_cache=session.serve_cache)
         setattr(config, STATE_ATTRIBUTE, state)
         for notice in option_notices(state.options):
             log.info(f"{notice.path}: {notice.message} ({notice.hint})")
-        _guard_links(config)
+        _guard_html(config)
         config.markdown_extensions.append(TrustedFragmentsExtension(state.fragments))
-        if worker_index_wanted(session.command):
-            state.search_index = _index_in_worker(config)
+        state.search_index = _sharded_search_index(config, in_worker=worker_index_wanted(session.command))
         return config
 
 
@@ -121,8 +129,9 @@ def files(files, *, config):
     started = time.perf_counter()
     state.plan = plan_site(catalog, state.layout)
     state.renderer = SiteRenderer(catalog, state.plan, state.layout.root / state.layout.templates,
-                                  render_options(site_settings(config, state.options),
-                                                 html_block=state.fragments.token))
+                                  render_options(_without_fragments(site_settings(config, state.options)),
+                                                 html_block=state.fragments.token,
+                                                 heading=state.fragments.heading))
     for page in state.plan.pages:
         add_generated_file(files, config, page, state.renderer, state.serve_cache)
     if state.serve_cache is not None:
@@ -136,6 +145,7 @@ def nav(nav, *, config, files):
     # lists (tags/index.md, archive/index.md, …) come back as plain links.
     state = state_of(config)
     link_generated_pages(nav, files, state.plan.by_src_uri)
+    make_nav_inert(nav.items)
     older_parts = {part.page for part in state.catalog.older_parts}
     drop_from_nav(nav.items, lambda item: getattr(getattr(item, "file", None), "src_uri", None) in older_parts)
     # Each page carries its whole section of the navigation: keep long sections short.
@@ -214,25 +224,43 @@ def post_build(*, config):
     state.timings["feeds"] = time.perf_counter() - started
     state.timings["pages"] += state.renderer.generated.seconds  # listing bodies rendered as pages were written
     state.renderer.release_caches()
-    started = time.perf_counter()
-    # After the search plugin's on_post_build (event_priority in site_hooks.py).
-    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
-    state.timings["search"] = time.perf_counter() - started
     figures = " ".join(f"{name}={seconds:.3f}s" for name, seconds in state.timings.items())
     log.info(f"llminfra timing: {figures}")
     report = state.search_index.report if state.search_index else None
     if report is not None:
         log.info(f"llminfra search worker: pages={report.pages} busy={report.busy_seconds:.3f}s "
-                 f"peak_rss={report.peak_rss_mb:.0f}MB")
+                 f"peak_rss={report.peak_rss_mb:.0f}MB {report.summary}")
 
 
 # -- helpers ---------------------------------------------------------------
 
 
-def _guard_links(config) -> None:
-    """Every markdown link on the site goes through the unsafe-scheme filter."""
-    if not any(isinstance(ext, SafeLinksExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(SafeLinksExtension())
+def _refuse_escaping_links(layout: SiteLayout) -> None:
+    """Stop every build, strict or not, while a link leads out of docs/, overrides/ or data/.
+
+    MkDocs walks docs/ following links (a link to / would have it walk the whole disk) and copies what it finds,
+    and loads the theme's templates through links, all before any later event could leave a file out: so the
+    build does not start, and nothing behind such a link reaches site/.
+    """
+    links = escaping_links(layout)
+    if links:
+        shown = "\n".join(f"  {link.path}: {link.problem().message} ({link.problem().hint})" for link in links)
+        raise PluginError(f"llminfra: {len(links)} symbolic link{'s' if len(links) != 1 else ''} "
+                          f"lead{'s' if len(links) == 1 else ''} outside the project:\n{shown}")
+
+
+def _without_fragments(settings: SiteSettings) -> SiteSettings:
+    """The settings for the renderer's own converter of writers' text (``render.safe_html.WrittenText``): the
+    site's extensions but the trusted fragments', so no token a writer copies (a digest is no secret) is ever
+    swapped there, nor used up before the page that registered it is converted."""
+    extensions = tuple(ext for ext in settings.markdown_extensions if not isinstance(ext, TrustedFragmentsExtension))
+    return dataclasses.replace(settings, markdown_extensions=extensions)
+
+
+def _guard_html(config) -> None:
+    """Every element of every page goes through the HTML policy, after the last extension that sets attributes."""
+    if not any(isinstance(ext, HtmlPolicyExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(HtmlPolicyExtension())
 
 
 def _escape_page_meta(page) -> None:
@@ -267,12 +295,18 @@ def _report_problems(catalog: Catalog, strict: bool = False) -> None:
                           f"in strict mode:\n{shown}{more}")
 
 
-def _index_in_worker(config) -> WorkerSearchIndex | None:
-    """Put a ``WorkerSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
+# Set in the theme's `extra` when the hooks write the sharded index: overrides/main.html then starts our search
+# worker. A build without the hooks (the export, built by MkDocs or Zensical) keeps its theme's own search.
+SHARDED_SEARCH_FLAG = "llminfra_sharded_search"
+
+
+def _sharded_search_index(config, in_worker: bool) -> ShardedSearchIndex | None:
+    """Put a ``ShardedSearchIndex`` in the place of Material's (hooks run after plugins' ``on_config``)."""
     plugin = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
     if plugin is None or not plugin.config.enabled:
         return None
-    plugin.search_index = WorkerSearchIndex(**plugin.config)
+    plugin.search_index = ShardedSearchIndex(config.site_dir, in_worker, **plugin.config)
+    config.extra[SHARDED_SEARCH_FLAG] = True
     return plugin.search_index
 
 

@@ -16,6 +16,11 @@ HTML never goes through here: a block of source text with raw HTML in it
 (a token-like comment included) is sanitised and left in the text
 (``render._source_text``).
 Exported pages (``python -m llminfra export``) hold the HTML itself.
+
+The headings of entries and months come through here too (``heading``): their
+token becomes the heading line with a mark that source text cannot hold
+(``sources.markup_policy.trusted_heading``), so that the HTML policy lets those
+headings, and only those, carry the site's anchors.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import re
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+
+from llminfra.sources.markup_policy import trusted_heading
 
 # An HTML comment, so that no markdown rule touches it; Python-Markdown drops the
 # STX/ETX characters of its own placeholders from the text before preprocessors run.
@@ -38,6 +45,7 @@ class TrustedFragments:
     def __init__(self):
         self._blocks: dict[str, str] = {}
         self._pending: dict[str, int] = {}  # conversions still to come that use the block
+        self._markdown_lines: set[str] = set()  # keys of trusted headings (markdown, not HTML)
 
     def token(self, html: str) -> str:
         """The line that stands for ``html`` in a page's markdown."""
@@ -46,6 +54,17 @@ class TrustedFragments:
         self._pending[key] = self._pending.get(key, 0) + 1
         return f"<!-- llminfra:{key} -->"
 
+    def heading(self, level: int, text: str, anchor: str) -> str:
+        """The line that stands for the heading ``text`` (markdown) with the site's ``anchor``."""
+        line = trusted_heading(level, text, anchor)
+        token = self.token(line)
+        self._markdown_lines.add(TOKEN.fullmatch(token).group(1))
+        return token
+
+    def is_markdown(self, key: str) -> bool:
+        """Whether the block of ``key`` is a markdown line (a heading) rather than HTML."""
+        return key in self._markdown_lines
+
     def take(self, key: str) -> str | None:
         """The block for ``key``, for one conversion; None for a token that was not registered."""
         html = self._blocks.get(key)
@@ -53,6 +72,7 @@ class TrustedFragments:
             self._pending[key] -= 1
             if self._pending[key] <= 0:  # every page that used it is converted: let it go
                 del self._blocks[key], self._pending[key]
+                self._markdown_lines.discard(key)
         return html
 
     def __len__(self) -> int:
@@ -68,8 +88,15 @@ class _StashFragments(Preprocessor):
         out = []
         for line in lines:
             match = TOKEN.fullmatch(line)
-            html = self.fragments.take(match.group(1)) if match else None
-            out.append(line if html is None else self.md.htmlStash.store(html))
+            key = match.group(1) if match else None
+            is_markdown = key is not None and self.fragments.is_markdown(key)
+            html = self.fragments.take(key) if key is not None else None
+            if html is None:
+                out.append(line)
+            elif is_markdown:  # a trusted heading: parsed like any heading
+                out.append(html)
+            else:
+                out.append(self.md.htmlStash.store(html))
         return out
 
 

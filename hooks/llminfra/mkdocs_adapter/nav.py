@@ -5,6 +5,9 @@ from __future__ import annotations
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
+from llminfra.domain.html_policy import HTML_POLICY
+from llminfra.domain.page_meta import printable
+
 # The theme writes the current page's whole section of the navigation into
 # every page (navigation.prune drops the other sections): a section of n pages
 # costs n² in total. Longer sections keep their index and their last pages.
@@ -61,6 +64,22 @@ def link_generated_pages(nav, files, generated: dict) -> None:
                 visit(item.children, item)
 
     visit(nav.items, None)
+
+
+def make_nav_inert(items) -> None:
+    """Every title in the navigation shown as text, and no link there that the HTML policy refuses.
+
+    ``.pages`` files (awesome-pages) are written by contributors: a nav entry ``"<img …>": index.md``, a section
+    ``title:`` or a link ``点我: "javascript:…"`` reached every page, because the theme prints navigation
+    titles unescaped and links as written. ``check`` reports such links (``sources.nav_files``).
+    """
+    drop_from_nav(items, lambda item: isinstance(item, Link)
+                  and HTML_POLICY.attribute_problem("a", "href", item.url or "") is not None)
+    for item in walk(items):
+        # A page's title set by the navigation overrides the property (a page's own title is escaped with its meta).
+        title = vars(item).get("title") if isinstance(item, Page) else item.title
+        if isinstance(title, str) and printable(title) != title:
+            item.title = printable(title)
 
 
 def chain_pages(nav) -> None:

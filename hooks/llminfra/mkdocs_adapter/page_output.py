@@ -1,4 +1,4 @@
-"""Keeping the built site (and the build) small as it grows: table of contents, HTML, search index, memory.
+"""Keeping the built site (and the build) small as it grows: table of contents, HTML, memory.
 
 Works on the objects MkDocs hands to the hooks (a page's table of contents is
 a list of items with ``children``).
@@ -6,9 +6,7 @@ a list of items with ``children``).
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 # A page's table of contents is written twice (sidebar and, for small screens,
 # inside the navigation drawer). Beyond this many links it only lists the top
@@ -16,7 +14,6 @@ from pathlib import Path
 TOC_MAX_LINKS = 30
 
 _ID = re.compile(r'\sid="([^"]+)"')
-ZERO_WIDTH_SPACE = "\u200b"
 
 # Whitespace the theme's templates indent with: a line break and what follows it.
 _INDENTATION = re.compile(r"\n[ \t\r\n]+")
@@ -73,32 +70,6 @@ def compact_html(html: str) -> str:
         if index + 1 < len(parts):
             out.append(parts[index + 1])
     return "".join(out)
-
-
-def compact_search_index(path: Path) -> tuple[int, int] | None:
-    """Rewrite the search index smaller: UTF-8 characters instead of ``\\uXXXX`` escapes, no U+200B.
-
-    Chinese text takes 3 bytes a character instead of 6. The U+200B that
-    Material puts around each word jieba finds are dropped: the search worker
-    (docs/assets/javascripts/workers/llminfra-search.js) makes each Chinese
-    character a token of its own, so the words' boundaries are never used.
-    Returns (bytes before, bytes after), or None when there is no index.
-    """
-    if not path.is_file():
-        return None
-    raw = path.read_bytes()
-    data = json.loads(raw)
-    for entry in data.get("docs") or []:
-        for field in ("title", "text"):
-            if isinstance(entry.get(field), str):
-                entry[field] = entry[field].replace(ZERO_WIDTH_SPACE, "")
-        if isinstance(entry.get("tags"), list):
-            entry["tags"] = [tag.replace(ZERO_WIDTH_SPACE, "") if isinstance(tag, str) else tag
-                             for tag in entry["tags"]]
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    encoded = text.encode("utf-8")
-    path.write_bytes(encoded)
-    return len(raw), len(encoded)
 
 
 def release_markdown(page) -> None:

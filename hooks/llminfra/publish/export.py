@@ -28,7 +28,9 @@ from pathlib import Path
 import yaml
 
 from llminfra.domain.layout import SiteLayout
-from llminfra.domain.site_options import SiteSettings, escaped_page_meta
+from llminfra.domain.model import SourceKind
+from llminfra.domain.page_meta import escaped_page_meta
+from llminfra.domain.site_options import SiteSettings
 from llminfra.domain.site_plan import plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.publish.feeds import FeedOptions, write_feeds
@@ -38,6 +40,7 @@ from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.markdown_lines import read_source_text
+from llminfra.sources.project_links import project_file
 
 
 @dataclass
@@ -64,9 +67,9 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
     report = ExportReport()
     generated = {page.src_uri: renderer.generated_markdown(page) for page in plan.pages}
     for path in sorted(layout.docs_path.rglob("*")):
-        if not path.is_file():
-            continue
         src_uri = path.relative_to(layout.docs_path).as_posix()
+        if project_file(layout.root, layout.project_path(src_uri)) is None:  # not a file, or behind a link out
+            continue
         if src_uri in generated:
             continue  # the build replaces it too (and warns)
         target = out / src_uri
@@ -77,9 +80,10 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
             continue
         source = catalog.source_for(src_uri)
         raw = source.text.raw if source is not None else path.read_bytes().decode("utf-8", errors="replace")
-        front_matter, body = split_front_matter(src_uri, raw)
+        front_matter, body = split_front_matter(src_uri, raw, source.kind if source is not None else None)
         page_body = renderer.page_markdown(src_uri, body)
-        if page_body == body and source is None:
+        as_written = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").startswith(front_matter)
+        if page_body == body and source is None and as_written:
             shutil.copy2(path, target)
             report.copied.append(src_uri)
             continue
@@ -98,22 +102,24 @@ def export_site(root: Path, settings: SiteSettings, out: Path) -> ExportReport:
     return report
 
 
-def split_front_matter(path: str, raw: str) -> tuple[str, str]:
-    """(front matter block with its ``---`` lines, body) of a markdown file.
+def split_front_matter(path: str, raw: str, kind: SourceKind | None = None) -> tuple[str, str]:
+    """(front matter block with its ``---`` lines, body) of a markdown file (a source of ``kind``, or ``None``
+    for a hand-written page).
 
-    The block is written back as it was, except that a title or description
-    holding ``<``, ``>`` or ``"`` is HTML-escaped, as the hooks do before the
-    theme prints them into ``<head>``.
+    The block is written back as it was, except that keys the page may not set are left out and a printed
+    value (title, description, author) holding ``<``, ``>`` or ``"`` is HTML-escaped, as the hooks do before
+    the theme prints them; an invalid block is dropped, as the build drops it.
     """
-    text = read_source_text(path, raw)
-    if not text.body_offset or text.meta_problems:  # an invalid block is dropped, as the build drops it
-        return "", "\n".join(text.lines) + "\n"
-    lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    block = "\n".join(lines[: text.body_offset]) + "\n"
+    text = read_source_text(path, raw, kind)
+    body = "\n".join(text.lines) + "\n"
+    if not text.body_offset or not text.meta:
+        return "", body
     escaped = escaped_page_meta(text.meta)
-    if escaped is not None:
-        block = "---\n" + yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False) + "---\n"
-    return block, "\n".join(text.lines) + "\n"
+    if escaped is None and not text.meta_problems:
+        lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join(lines[: text.body_offset]) + "\n", body
+    meta = escaped or text.meta
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n", body
 
 
 # The hooks, and the folders `mkdocs serve` watches for them (relative to the project).

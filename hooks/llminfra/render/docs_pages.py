@@ -1,4 +1,5 @@
-"""Hand-written docs pages whose body the renderer completes: the home page and the 订阅 page."""
+"""Hand-written docs pages: their own text made safe to show (like a source page's), and the home and 订阅 pages
+completed with what the catalog knows."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.model import SourceKind
 from llminfra.domain.urls import FEED_PATHS, SUBSCRIBE_PAGE, absolute_url, tag_feed_path
+from llminfra.render.markdown_text import has_raw_html
+from llminfra.render.safe_html import WrittenText
 from llminfra.render.templates import TemplateRenderer
 
 HOME_PAGE = "index.md"
@@ -16,17 +19,37 @@ SUBSCRIBE_MARKER = re.compile(r"<!--\s*llminfra:subscribe\s+(site|podcast|tags)\
 
 
 class DocsPageRenderer:
-    def __init__(self, catalog: Catalog, templates: TemplateRenderer):
+    def __init__(self, catalog: Catalog, templates: TemplateRenderer, written: WrittenText):
         self.catalog = catalog
         self.templates = templates
+        self.written = written
 
     def body(self, src_uri: str, markdown: str) -> str | None:
-        """The completed body of ``src_uri``, or None for a page the renderer leaves alone."""
-        if src_uri == HOME_PAGE:
-            return self.home_markdown(markdown)
+        """The body of the hand-written page ``src_uri`` (its text as the catalog read it; ``markdown`` where the
+        catalog has none), or None for a page the renderer leaves alone (none of its text needs a change)."""
+        page = self.catalog.docs_pages.get(src_uri)
         if src_uri == SUBSCRIBE_PAGE:
-            return self.subscribe_markdown(markdown)
-        return None
+            return self.subscribe_markdown(self._shown(page, markdown, keep=SUBSCRIBE_MARKER))
+        if src_uri == HOME_PAGE:
+            return self.home_markdown(self._shown(page, markdown))
+        if page is None or (not page.unsafe_lines and not has_raw_html(page.lines)):
+            return None
+        return self._shown(page, markdown)
+
+    def _shown(self, page, markdown: str, keep: re.Pattern | None = None) -> str:
+        """The page's own text with raw HTML and what the HTML policy refuses made inert (``WrittenText``);
+        lines matching ``keep`` (the renderer's own markers) are left as they are."""
+        if page is None:
+            return markdown
+        out: list[str] = []
+        start = 0
+        markers = [i for i, line in enumerate(page.lines) if keep is not None and keep.fullmatch(line.strip())]
+        for marker in [*markers, len(page.lines)]:
+            out += self.written.lines(page, start, marker)
+            if marker < len(page.lines):
+                out.append(page.lines[marker])
+            start = marker + 1
+        return "\n".join(out) + "\n"
 
     def home_markdown(self, intro: str, page: str = HOME_PAGE) -> str:
         catalog = self.catalog

@@ -1,108 +1,84 @@
-"""Keeping contributor-written HTML and links inert.
+"""Keeping writers' HTML and Markdown inert, by the one policy of ``domain.html_policy``.
 
-Two guards, both built on well-kept libraries:
-
-- ``sanitize_html``: raw HTML written in a source (anything between the
-  structural lines the parsers understand) is rendered on its own and passed
-  through nh3 with an explicit allow-list, so it can neither run script nor
-  leave a tag open that would swallow the entries below it.
-- ``SafeLinksExtension``: a Python-Markdown treeprocessor that drops link and
-  image URLs with schemes other than http(s)/mailto (``javascript:``,
-  ``data:``, ``vbscript:``, however they are spelled) and marks outbound
-  links ``rel="noopener noreferrer"``.
+- ``sanitize_html``: raw HTML written in a page (anything between the structural lines the parsers
+  understand) is rendered on its own and passed through nh3, configured from the policy (elements,
+  attributes, URL schemes) and asking it about every attribute nh3 would keep (classes, ids), so it can
+  neither run script nor leave a tag open that would swallow the entries below it.
+- ``HtmlPolicyExtension`` (``sources.markup_policy``): the same policy over every element Python-Markdown
+  builds, attribute lists included, after the last extension that sets attributes.
 """
 
 from __future__ import annotations
 
-import html
-import re
-import xml.etree.ElementTree as etree
+from collections.abc import Callable, Collection
 
 import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
-    "a": {"href", "hreflang"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align", "scope"},
-    "time": {"datetime"},
-    "ol": {"start", "type"},
-    "code": {"class"},
-}
-# Removed together with their content, not just unwrapped.
-DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
-URL_SCHEMES = {"http", "https", "mailto"}
-OUTBOUND = {"http", "https"}
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2028\u2029\ufeff]+")
+from llminfra.domain.document import SourceText
+from llminfra.domain.html_policy import DROPPED_WITH_CONTENT, HTML_POLICY, URL_SCHEMES, HtmlPolicy
+from llminfra.render.markdown_text import blocks, has_raw_html
+from llminfra.sources.markup_policy import HtmlPolicyExtension
+
+__all__ = ["HtmlPolicyExtension", "WrittenText", "sanitize_html"]
 
 
-def sanitize_html(fragment: str) -> str:
-    """Clean an HTML fragment with the allow-list (balanced, no script, safe URLs)."""
+def sanitize_html(fragment: str, page_anchors: Collection[str] = (), policy: HtmlPolicy = HTML_POLICY) -> str:
+    """Clean an HTML fragment with the policy (balanced, no script, safe URLs, no reserved class or id)."""
+
+    def keep(tag: str, name: str, value: str) -> str | None:
+        if name == "class":
+            return policy.filtered_classes(value) or None
+        return None if policy.attribute_problem(tag, name, value, page_anchors) else value
+
     return nh3.clean(
         fragment,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        tags=set(policy.tags),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in policy.attributes.items()},
+        attribute_filter=keep,
+        url_schemes=set().union(*URL_SCHEMES.values()),
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser would see, after entities and invisible characters."""
-    text = html.unescape(url.replace(AMP_SUBSTITUTE, "&"))
-    text = _INVISIBLE.sub("", text).lower()
-    match = _SCHEME.match(text)
-    return match.group(1) if match else None
+class WrittenText:
+    """A page's own text (what its writer typed, between the lines the renderer replaces), made safe to show.
 
+    Kept as markdown, except each block (paragraphs, lists and tables between blank lines; a fenced code block)
+    that holds raw HTML, or a line the HTML policy would change (``SourceText.unsafe_lines``, found by the
+    parse-time check): that block is rendered on its own and sanitised, so an unclosed or hostile tag can neither
+    run nor swallow the entries that follow it, and the exported pages (built without our hooks) are as safe as
+    the site's.
+    """
 
-def is_safe_url(url: str) -> bool:
-    scheme = url_scheme(url)
-    return scheme is None or scheme in URL_SCHEMES
+    def __init__(self, markdown_factory: Callable[[], markdown.Markdown] | None = None):
+        self._factory = markdown_factory
+        self._markdown: markdown.Markdown | None = None
 
+    def lines(self, text: SourceText, start: int, end: int, page_anchors: Collection[str] = ()) -> list[str]:
+        lines = text.lines[start:end]
+        unsafe = [index - start for index in text.unsafe_lines if start <= index < end]
+        if not unsafe and not has_raw_html(lines):
+            return lines
+        out: list[str] = []
+        offset = 0
+        for block, is_code in blocks(lines):
+            flagged = any(offset <= index < offset + len(block) for index in unsafe)
+            offset += len(block)
+            if not any(line.strip() for line in block) or (not flagged and (is_code or not has_raw_html(block))):
+                out.extend(block)
+                continue
+            converter = self._converter()
+            converter.reset()
+            html = sanitize_html(converter.convert("\n".join(block)), page_anchors)
+            if html.strip():  # (a comment alone leaves nothing)
+                out.extend(["", f'<div class="llm-rich">{html}</div>', ""])
+        return out
 
-class _SafeLinks(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag == "a":
-                href = element.get("href")
-                if href is None:
-                    continue
-                if not is_safe_url(href):
-                    _unlink(element)
-                elif url_scheme(href) in OUTBOUND:
-                    element.set("rel", "noopener noreferrer")
-            elif element.tag == "img":
-                src = element.get("src")
-                if src is not None and (not is_safe_url(src) or url_scheme(src) == "mailto"):
-                    alt = element.get("alt") or ""
-                    _unlink(element)
-                    element.text = alt
-
-
-def _unlink(element: etree.Element) -> None:
-    # Keep the text, drop the URL. A <span>, because MkDocs expects every
-    # <a> and <img> it sees to carry a URL.
-    element.tag = "span"
-    element.attrib.clear()
-    element.set("class", "llm-unsafe-link")
-
-
-class SafeLinksExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # After inline patterns have created the links (priority 20).
-        md.treeprocessors.register(_SafeLinks(md), "llminfra_safe_links", 15)
+    def _converter(self) -> markdown.Markdown:
+        if self._markdown is None:
+            self._markdown = self._factory() if self._factory else markdown.Markdown(
+                extensions=["tables", "attr_list", "def_list", "abbr", HtmlPolicyExtension()])
+        return self._markdown

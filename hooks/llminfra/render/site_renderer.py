@@ -17,6 +17,7 @@ from llminfra.domain.site_plan import PlannedPage, SitePlan
 from llminfra.render.docs_pages import DocsPageRenderer
 from llminfra.render.generated_pages import GeneratedPageRenderer
 from llminfra.render.options import RenderOptions
+from llminfra.render.safe_html import WrittenText
 from llminfra.render.source_pages import SourcePageRenderer
 from llminfra.render.templates import TemplateRenderer
 
@@ -27,8 +28,9 @@ class SiteRenderer:
         self.plan = plan
         self.options = options or RenderOptions()
         self.templates = TemplateRenderer(catalog, templates_dir, self.options)
-        self.source_pages = SourcePageRenderer(catalog, self.templates)
-        self.docs_pages = DocsPageRenderer(catalog, self.templates)
+        written = WrittenText(self.options.markdown_factory)
+        self.source_pages = SourcePageRenderer(catalog, self.templates, written)
+        self.docs_pages = DocsPageRenderer(catalog, self.templates, written)
         self.generated = GeneratedPageRenderer(catalog, self.templates, self.source_pages)
 
     def page_markdown(self, src_uri: str, markdown: str) -> str:

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import bisect
 
-import markdown
-
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.document import LineEdit, ParsedSource
 from llminfra.domain.model import Entry, SourceKind, SourceLocation
 from llminfra.domain.parts import SourcePart
 from llminfra.domain.site_plan import part_labels
-from llminfra.render.markdown_text import blocks, escape_markdown, has_raw_html, markdown_url
+from llminfra.render.markdown_text import escape_markdown, markdown_url
 from llminfra.render.provenance import insert_after_title
-from llminfra.render.safe_html import SafeLinksExtension, sanitize_html
+from llminfra.render.safe_html import WrittenText
 from llminfra.render.templates import TemplateRenderer
 
 
 class SourcePageRenderer:
-    def __init__(self, catalog: Catalog, templates: TemplateRenderer):
+    def __init__(self, catalog: Catalog, templates: TemplateRenderer, written: WrittenText):
         self.catalog = catalog
+        self.written = written
         self.templates = templates
         self.options = templates.options
         series = catalog.by_kind(SourceKind.SERIES)
@@ -35,7 +34,7 @@ class SourcePageRenderer:
                            "series_number": i + 1}
             for i, entry in enumerate(series)}
         self._duplicate_of: dict[SourceLocation, Entry] = {dup.source: kept for dup, kept in catalog.duplicates}
-        self._markdown: markdown.Markdown | None = None
+        self._anchors: dict[str, frozenset[str]] = {}  # per source page: its entries' anchors
         # Per source page: its edits in order (and their start lines), its parts' labels.
         self._sorted_edits: dict[str, tuple[list[LineEdit], list[int]]] = {}
         self._part_labels: dict[str, dict[SourcePart, str]] = {}
@@ -47,7 +46,6 @@ class SourcePageRenderer:
     def part_markdown(self, part: SourcePart) -> str:
         """A part of a source file: its own markdown plus metadata and players, and links to the other parts."""
         source = part.source
-        lines = source.text.lines
         out: list[str] = []
         if not part.is_top:
             out += [self._block(self._parts_nav(part)), ""]
@@ -55,12 +53,12 @@ class SourcePageRenderer:
         for edit in self._edits_between(source, part.start, part.end):
             if edit.start < cursor:
                 continue
-            out.extend(self._source_text(lines[cursor : edit.start]))
+            out.extend(self._source_text(source, cursor, edit.start))
             if not (edit.kind == "insert" and edit.start == part.start and part.start > 0):
                 out.extend(edit.prefix)  # (a fence left open above a part's start is closed in that part)
             out.extend(self._apply_edit(source, edit, part.page))
             cursor = edit.end + 1
-        out.extend(self._source_text(lines[cursor : part.end]))
+        out.extend(self._source_text(source, cursor, part.end))
         out += [prefix for edit in self._edits_between(source, part.end, part.end + 1)
                 if edit.kind == "insert" for prefix in edit.prefix]
         if part.count > 1:
@@ -98,42 +96,20 @@ class SourcePageRenderer:
             parts=in_file_order if listing else [], label=labels.__getitem__,
         )
 
-    def _source_text(self, lines: list[str]) -> list[str]:
-        """Source text between structural lines, kept as markdown unless a block holds raw HTML.
-
-        A block (paragraphs, lists and tables between blank lines) with raw HTML
-        is rendered on its own and sanitised, so an unclosed or hostile tag can
-        neither run nor swallow the entries that follow it. Code blocks are
-        left alone: markdown escapes them.
-        """
-        if not has_raw_html(lines):
-            return lines
-        out: list[str] = []
-        for block, is_code in blocks(lines):
-            if is_code or not has_raw_html(block):
-                out.extend(block)
-                continue
-            converter = self._converter()
-            converter.reset()
-            html = sanitize_html(converter.convert("\n".join(block)))
-            out.extend(["", f'<div class="llm-rich">{html}</div>', ""])
-        return out
-
-    def _converter(self) -> markdown.Markdown:
-        if self._markdown is None:
-            factory = self.options.markdown_factory
-            self._markdown = factory() if factory else markdown.Markdown(
-                extensions=["tables", "attr_list", "def_list", "abbr", SafeLinksExtension()])
-        return self._markdown
+    def _source_text(self, source: ParsedSource, start: int, end: int) -> list[str]:
+        """Body lines ``start``..``end`` (between structural lines) as the page shows them (``WrittenText``)."""
+        anchors = self._anchors.get(source.page)
+        if anchors is None:
+            anchors = self._anchors[source.page] = frozenset(entry.anchor for entry in source.entries)
+        return self.written.lines(source.text, start, end, anchors)
 
     def _apply_edit(self, source: ParsedSource, edit: LineEdit, page: str) -> list[str]:
         if edit.kind in ("drop", "insert"):
             return []
         if edit.kind == "month":
-            if edit.month is None:
-                return [source.text.lines[edit.start]]
-            key = edit.month.month_key
-            return [f"## {edit.month.display} {{#m-{key}}}"]
+            if edit.month is None:  # reported; shown as written, as inert text
+                return ["## " + escape_markdown(source.text.lines[edit.start].lstrip("#"))]
+            return [self.options.heading_line(2, edit.month.display, f"m-{edit.month.month_key}")]
         if edit.kind == "audio":
             if edit.clip is None:  # invalid block: reported, never rendered
                 return []
@@ -146,7 +122,7 @@ class SourcePageRenderer:
         if kept is not None:
             html = self.templates.render("llminfra/duplicate.html", page, entry=entry, kept=kept)
             return ["", self._block(html), ""]
-        heading = "#" * edit.level + " " + self._heading_text(entry) + f" {{#{entry.anchor}}}"
+        heading = self.options.heading_line(edit.level, self._heading_text(entry), entry.anchor)
         neighbours = self._series_neighbours.get(entry.source, NO_NEIGHBOURS)
         meta = self.templates.render("llminfra/entry-meta.html", page, entry=entry, **neighbours)
         return [heading, "", self._block(meta), ""]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from llminfra.domain.arrivals import arrival_time
 from llminfra.domain.problems import SourceProblem
+from llminfra.sources.project_links import project_file
 from llminfra.sources.yaml_text import node_line, read_yaml
 
 ARRIVALS_FILE = "data/arrivals.yml"
@@ -13,11 +15,18 @@ REWRITE = "written by python -m llminfra sync; rebuild it with python -m llminfr
 
 
 def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]:
-    """entry key -> arrival time (with its UTC offset); empty when the file does not exist."""
-    path = root / ARRIVALS_FILE
-    if not path.is_file():
+    """entry key -> arrival time (with its UTC offset); empty when the file does not exist.
+
+    A bad record is a problem and is left out; the others are kept, so sync can write the file anew.
+    """
+    path = project_file(root, ARRIVALS_FILE)
+    if path is None:
         return {}, []
-    parsed = read_yaml(path.read_text(encoding="utf-8"), ARRIVALS_FILE)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [SourceProblem(ARRIVALS_FILE, 1, f"cannot read it: {exc}", REWRITE)]
+    parsed = read_yaml(text, ARRIVALS_FILE)
     if not parsed.ok:
         return {}, parsed.problems
     if parsed.value is None:
@@ -28,7 +37,7 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
     problems: list[SourceProblem] = []
     for key_node, _ in parsed.node.value:
         key, value = str(key_node.value), parsed.value.get(key_node.value)
-        when = _time(value)
+        when = _calendar_moment(arrival_time(value))
         if when is None:
             problems.append(SourceProblem(ARRIVALS_FILE, node_line(key_node),
                                           f"arrival of {key} is not a date and time with its UTC offset: {value!r}",
@@ -38,16 +47,13 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
     return arrivals, problems
 
 
-def _time(value) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime) or value.tzinfo is None:
+def _calendar_moment(when: datetime | None) -> datetime | None:
+    """``when`` in whole seconds, or None when its offset takes it out of the calendar (near year 1 or 9999):
+    the site compares arrivals with each other and with the reader's last visit, in pages and in scripts."""
+    if when is None:
         return None
     try:
-        value.astimezone(timezone.utc)  # a time near year 1 or 9999 whose offset leaves the calendar
+        when.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
-    return value.replace(microsecond=0)  # commit times are whole seconds; pages and scripts compare them
+    return when.replace(microsecond=0)

@@ -33,12 +33,16 @@ def split_audio_blocks(source: ParsedSource, entry: Entry | None, start: int, en
             source.edits.append(LineEdit(i, end - 1, "audio"))
             break
         block = "\n".join(lines[i : close + 1])
+        number_problems: list[AudioBlockError] = []
         try:
-            clip = replace(parse_audio_block(block), line=source.text.line_number(i))
+            clip = parse_audio_block(block, number_problems)
         except AudioBlockError as exc:
             source.problem(i + exc.line_offset, exc.message, exc.hint)
             source.edits.append(LineEdit(i, close, "audio"))
         else:
+            clip = replace(clip, line=source.text.line_number(i))
+            for problem in number_problems:
+                source.problem(i + problem.line_offset, problem.message, problem.hint)
             if entry is None:
                 source.problem(i, "audio block outside an entry", "move it under the entry it summarises")
                 source.edits.append(LineEdit(i, close, "audio"))

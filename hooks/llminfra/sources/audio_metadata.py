@@ -18,7 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from llminfra.domain.links import redact_url
+from llminfra.domain.model import measured_audio_problem
 from llminfra.domain.problems import SourceProblem
+from llminfra.sources.project_links import is_project_file
 from llminfra.sources.yaml_text import node_line, read_yaml
 
 AUDIO_DATA = "data/audio.yml"  # relative to the project root
@@ -41,7 +44,7 @@ class AudioRecord:
 
 def read_audio_records(path: Path, label: str = AUDIO_DATA) -> tuple[dict[str, AudioRecord], list[SourceProblem]]:
     """The records in ``path`` (none when it does not exist) and what is wrong with the file."""
-    if not path.is_file():
+    if not is_project_file(path, label):
         return {}, []
     parsed = read_yaml(path.read_text(encoding="utf-8"), label)
     if not parsed.ok:
@@ -58,7 +61,8 @@ def read_audio_records(path: Path, label: str = AUDIO_DATA) -> tuple[dict[str, A
         try:
             records[str(url)] = _record(fields)
         except (TypeError, ValueError) as exc:
-            problems.append(SourceProblem(label, lines.get(str(url), 1), f"record of {url} is invalid: {exc}",
+            problems.append(SourceProblem(label, lines.get(str(url), 1),
+                                          f"record of {redact_url(str(url))} is invalid: {exc}",
                                           "delete the record and run python -m llminfra audio"))
     return records, problems
 
@@ -68,10 +72,11 @@ def _record(fields) -> AudioRecord:
         raise ValueError("expected a mapping")
     length = fields.get("bytes")
     duration = fields.get("duration")
-    if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
-        raise ValueError(f"bytes must be a whole number > 0, got {length!r}")
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration <= 0:
-        raise ValueError(f"duration must be seconds > 0, got {duration!r}")
+    # The bounds of domain.model: finite, positive, plausible together (a NaN, an infinity or 31,165 hours of a
+    # forged header never reaches a page or the podcast).
+    problem = measured_audio_problem(length, duration)
+    if problem is not None:
+        raise ValueError(problem)
     mime = fields.get("mime")
     if not isinstance(mime, str) or not mime.startswith("audio/"):
         raise ValueError(f"mime must be an audio/* type, got {mime!r}")

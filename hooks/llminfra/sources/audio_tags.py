@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from llminfra.domain.links import encode_once
-from llminfra.domain.model import AudioClip
+from llminfra.domain.model import AudioClip, audio_duration_problem, audio_length_problem
 
 AUDIO_ATTRIBUTES = {"controls", "preload", "title", "src", "type", "data-length", "data-duration"}
 SOURCE_ATTRIBUTES = {"src", "type", "data-length", "data-duration"}
@@ -136,17 +136,28 @@ def check_source_url(src: str) -> str:
     return parts.path
 
 
-def _int_or_none(value: str | None, what: str) -> int | None:
+def _number(value: str | None, what: str, parse, check, line_offset: int) -> tuple[float | int | None, list]:
+    """(``value`` read with ``parse`` if it passes the domain's ``check``, else None; the problem with it)."""
     if value is None:
-        return None
+        return None, []
     try:
-        return int(value)
-    except ValueError:
-        raise AudioBlockError(f"{what} must be a whole number, got {value!r}") from None
+        number = parse(value.strip())
+    except (ValueError, OverflowError):
+        number = value
+    problem = check(number)
+    if problem is None:
+        return number, []
+    return None, [AudioBlockError(f"{what}: {problem}", "the site ignores it; leave the attribute out (the site "
+                                  "measures the clip) or give the real value", line_offset)]
 
 
-def parse_audio_block(html: str) -> AudioClip:
-    """Parse one ``<audio>…</audio>`` block into an ``AudioClip``."""
+def parse_audio_block(html: str, ignored: list[AudioBlockError] | None = None) -> AudioClip:
+    """Parse one ``<audio>…</audio>`` block into an ``AudioClip``.
+
+    A block that cannot be played raises ``AudioBlockError``. A ``data-duration`` or ``data-length`` that is
+    not a finite, positive, plausible number (``domain.model``'s bounds) is left out of the clip and its problem
+    added to ``ignored``: the clip still plays, and nothing impossible reaches a page or the podcast.
+    """
     reader = _AudioBlockReader()
     reader.feed(html)
     reader.close()
@@ -193,14 +204,10 @@ def parse_audio_block(html: str) -> AudioClip:
             f"use one of {', '.join(sorted(AUDIO_TYPES))}",
             carrier.line_offset,
         )
-    duration = carrier.attrs.get("data-duration")
-    try:
-        duration_seconds = float(duration) if duration is not None else None
-    except ValueError:
-        raise AudioBlockError(f"data-duration must be seconds, got {duration!r}") from None
-    return AudioClip(
-        src=src,
-        mime_type=AUDIO_TYPES[declared_type],
-        length_bytes=_int_or_none(carrier.attrs.get("data-length"), "data-length"),
-        duration_seconds=duration_seconds,
-    )
+    duration, number_problems = _number(carrier.attrs.get("data-duration"), "data-duration", float,
+                                        audio_duration_problem, carrier.line_offset)
+    length, length_problems = _number(carrier.attrs.get("data-length"), "data-length", int, audio_length_problem,
+                                      carrier.line_offset)
+    if ignored is not None:
+        ignored += number_problems + length_problems
+    return AudioClip(src=src, mime_type=AUDIO_TYPES[declared_type], length_bytes=length, duration_seconds=duration)

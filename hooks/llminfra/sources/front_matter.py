@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 import yaml
 
 from llminfra.domain.document import SourceText
+from llminfra.domain.model import SourceKind
+from llminfra.domain.page_meta import escaped_page_meta, key_problem
 from llminfra.domain.problems import SourceProblem
-from llminfra.domain.site_options import escaped_page_meta
-from llminfra.sources.yaml_text import read_yaml
+from llminfra.sources.yaml_text import node_line, read_yaml
 
 FENCES = ("---", "...")
 
@@ -28,8 +29,12 @@ class FrontMatter:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-def read_front_matter(path: str, lines: list[str]) -> FrontMatter:
-    """The front matter at the top of ``lines`` (a file's lines, line endings removed)."""
+def read_front_matter(path: str, lines: list[str], kind: SourceKind | None = None) -> FrontMatter:
+    """The front matter at the top of ``lines`` (a file's lines, line endings removed).
+
+    Only the keys a page of ``kind`` may set are kept (``domain.page_meta``; ``None``: a hand-written page);
+    each other one is a problem at its line.
+    """
     if not lines or lines[0].strip() != "---":
         return FrontMatter()
     end = next((index for index in range(1, len(lines)) if lines[index].strip() in FENCES), None)
@@ -41,11 +46,25 @@ def read_front_matter(path: str, lines: list[str]) -> FrontMatter:
                                                  for problem in parsed.problems])
     if parsed.ok and parsed.value is not None:
         if isinstance(parsed.value, dict):
-            front.meta = parsed.value
+            front.meta = _allowed(path, kind, parsed, front.problems)
         else:
             front.problems.append(SourceProblem(path, 1, "front matter is not a mapping",
                                                 "write key: value lines between the --- lines"))
     return front
+
+
+def _allowed(path: str, kind: SourceKind | None, parsed, problems: list[SourceProblem]) -> dict:
+    """The mapping's keys that a page of ``kind`` may set; a problem at the line of each other one."""
+    # The block starts on the file's second line, after its opening ---.
+    lines = {str(key_node.value): node_line(key_node) + 1 for key_node, _ in parsed.node.value}
+    kept = {}
+    for key, value in parsed.value.items():
+        problem = key_problem(kind, key, value)
+        if problem is None:
+            kept[key] = value
+        else:
+            problems.append(SourceProblem(path, lines.get(str(key), 1), *problem))
+    return kept
 
 
 def markdown_for_mkdocs(text: SourceText) -> str:

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import markdown
 
 from llminfra.domain.document import ParsedSource, SourceText
+from llminfra.domain.model import SourceKind
 from llminfra.sources.front_matter import read_front_matter
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -52,17 +53,18 @@ class Heading:
     fence_opened_at: int | None = None
 
 
-def read_source_text(path: str, raw: str) -> SourceText:
+def read_source_text(path: str, raw: str, kind: SourceKind | None = None) -> SourceText:
     """Split ``raw`` into front matter and body lines.
 
     Tolerates a UTF-8 BOM and CRLF line endings, which editors on Windows and
-    web forms produce.
+    web forms produce. ``kind``: the source's (``None`` for a hand-written page), which says which
+    front-matter keys the page may set.
     """
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    front = read_front_matter(path, lines)
+    front = read_front_matter(path, lines, kind)
     return SourceText(path, text, lines[front.lines :], front.meta, front.lines, front.problems)
 
 
@@ -71,7 +73,7 @@ def open_source(kind, path: str, page: str, raw: str, mirror_of: str | None = No
 
     ``mirror_of``: the raw URL of the upstream file this one mirrors (its problems are then notices).
     """
-    source = ParsedSource(kind, read_source_text(path, raw), page, mirror_of=mirror_of)
+    source = ParsedSource(kind, read_source_text(path, raw, kind), page, mirror_of=mirror_of)
     for problem in source.text.meta_problems:
         source.problem_at_line(problem.line, problem.message, problem.hint)
     text = source.text.raw

@@ -21,6 +21,7 @@ from llminfra.domain.document import LineEdit, ParsedSource
 from llminfra.domain.links import canonical_url
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
 from llminfra.sources.markdown_lines import extract_urls, iter_headings, open_source, plain_excerpt
+from llminfra.sources.markup_policy import check_source_markup
 
 ITEM_NUMBER = re.compile(r"^\d+\s*[.、．]\s*")
 SOURCE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?来源(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*(?P<rest>.*)$")
@@ -74,6 +75,7 @@ class NoteParser:
             entry = self._item(source, heading, end, date, grade, position, note_title)
             source.entries.append(entry)
             position += 1
+        check_source_markup(source)
         return source
 
     def _date(self, source: ParsedSource) -> PartialDate | None:

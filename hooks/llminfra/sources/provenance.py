@@ -6,16 +6,17 @@ from pathlib import Path
 
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.upstream import UpstreamProvenance
+from llminfra.sources.project_links import project_file
 from llminfra.sources.yaml_text import read_yaml
 
 PROVENANCE_FILE = "data/upstream.yml"
-PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256")
+PROVENANCE_FIELDS = ("repository", "readme_url", "commit", "committed", "synced", "sha256", "lines")
 
 
 def read_provenance(root: Path, problems: list[SourceProblem] | None = None) -> UpstreamProvenance | None:
     """``data/upstream.yml`` as sync wrote it; None when the project was never synced."""
-    path = root / PROVENANCE_FILE
-    if not path.is_file():
+    path = project_file(root, PROVENANCE_FILE)
+    if path is None:
         return None
     found: list[SourceProblem] = []
     try:

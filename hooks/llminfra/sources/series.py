@@ -29,6 +29,7 @@ from llminfra.sources.markdown_lines import (
     parse_heading_link,
     plain_excerpt,
 )
+from llminfra.sources.markup_policy import check_source_markup
 
 UNKNOWN = "?"
 META_LINE = re.compile(r"^(?P<date>[^|]*)\|(?P<categories>[^|]*)\|(?P<tags>.*)$")
@@ -75,6 +76,7 @@ class SeriesIndexParser:
             entry = self._entry(source, heading, end, number)
             if entry is not None:
                 source.entries.append(entry)
+        check_source_markup(source)
         return source
 
     def _entry(self, source: ParsedSource, heading, end: int, position: int) -> Entry | None:

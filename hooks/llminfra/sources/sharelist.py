@@ -52,6 +52,7 @@ from llminfra.sources.markdown_lines import (
     parse_heading_link,
     plain_excerpt,
 )
+from llminfra.sources.markup_policy import check_source_markup
 
 MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
@@ -108,6 +109,7 @@ class ShareListParser:
                 source.problem(heading.index, f"entry {entry.title[:40]!r} has no summary",
                                "write a sentence or two under the heading")
             source.entries.append(entry)
+        check_source_markup(source)
         return source
 
     def _date_line(self, source: ParsedSource, entry: Entry, heading, end: int) -> int:

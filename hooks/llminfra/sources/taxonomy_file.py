@@ -29,7 +29,8 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
 TOP_KEYS = ("tags", "search_terms")
-TAG_KEYS = ("name", "aliases", "keywords", "description")
+TAG_KEYS = ("name", "aliases", "keywords", "description", "broad", "implies", "other_senses")
+BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 class TaxonomySchema:
@@ -41,6 +42,9 @@ class TaxonomySchema:
             aliases: [<string>…]   # optional; no spelling may belong to two tags
             keywords: [<string>…]  # optional
             description: <string>  # optional
+            broad: <true|false>    # optional: a field given only where it is the subject (domain/tagging.py)
+            implies: [<slug>…]     # optional: broader tags of the file an entry with this tag is also about
+            other_senses: [<string>…]  # optional: terms showing a keyword is used in another sense
         search_terms: [<string>…]  # optional
 
     Lists must be YAML lists: ``aliases: vllm-project`` (a string) is an
@@ -104,6 +108,13 @@ class TaxonomySchema:
                                      f"not {_kind(node)}", "indent its fields under the slug")
             return info
         for key, value in self._mapping(node, TAG_KEYS, f"tag {slug!r}"):
+            if key == "broad":
+                if isinstance(value, yaml.ScalarNode) and value.tag == BOOL_TAG:
+                    info.broad = value.value.lower() in ("true", "yes", "on")
+                else:
+                    self._error(_line(value), f"tag {slug!r}: broad must be true or false, not {_kind(value)}",
+                                "write 'broad: true' or leave the key out")
+                continue
             if key in ("name", "description"):
                 text = self._string(value, f"tag {slug!r}: {key}")
                 if text is None:
@@ -117,6 +128,11 @@ class TaxonomySchema:
                 if key == "aliases":
                     info.aliases = [text for text, _ in strings]
                     info.alias_lines = [at for _, at in strings]
+                elif key == "implies":
+                    info.implies = [text for text, _ in strings]
+                    info.implies_lines = [at for _, at in strings]
+                elif key == "other_senses":
+                    info.other_senses = [text for text, _ in strings]
                 else:
                     info.keywords = [text for text, _ in strings]
         return info
