@@ -421,18 +421,16 @@ def test_a_ledger_time_that_is_not_a_moment_in_the_calendar_is_reported_not_used
     assert arrivals == {} and [(p.path, p.line) for p in problems] == [(ARRIVALS_FILE, 1)]
 
 
-def test_ledger_times_are_whole_seconds():
-    arrivals, _ = read_arrivals_text("https://e.com/a: '2025-11-06T23:50:49.75+08:00'\n")
-    assert arrivals["https://e.com/a"].isoformat() == "2025-11-06T23:50:49+08:00"
-
-
-def read_arrivals_text(text: str):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "data").mkdir()
-        (Path(folder) / ARRIVALS_FILE).write_text(text, encoding="utf-8")
-        return read_arrivals(Path(folder))
+def test_the_site_dates_an_arrival_in_whole_seconds(tmp_path):
+    """sync without --committed records its own clock, fractions of a second included; pages, feeds and the script
+    compare whole seconds (the ledger keeps what sync wrote)."""
+    (tmp_path / "docs/share").mkdir(parents=True)
+    (tmp_path / MIRROR).write_text("# 上游\n\n## 202511\n\n## [甲](https://e.com/a)\n\n摘要。\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / ARRIVALS_FILE).write_text("https://e.com/a: '2025-11-06T23:50:49.75+08:00'\n", encoding="utf-8")
+    assert read_arrivals(tmp_path)[0]["https://e.com/a"].microsecond == 750000
+    (entry,) = build_catalog(SiteLayout(tmp_path)).entries
+    assert entry.iso_time == "2025-11-06T23:50:49+08:00"
 
 
 def _entry(kind: SourceKind, date, position: int = 0, arrived: dt.datetime | None = None) -> Entry:

@@ -135,7 +135,7 @@ def test_explicit_tags_are_kept_as_written_and_cannot_be_corrected_here(project)
     taxonomy = read_taxonomy(SiteLayout(project))
     text = SourceText("docs/share/contributed.md", "", [""] * 4)
     source = ParsedSource(SourceKind.SHARE, text, "share/contributed.md")
-    entry = Entry(SourceKind.SHARE, "vLLM 的 KV Cache 与调度", "https://example.com/mine", PartialDate(2025, 10),
+    entry = Entry(SourceKind.SHARE, "vLLM 的 KV Cache 与调度", "https://example.com/mine", PartialDate(2025, 10, 3),
                   SourceLocation("docs/share/contributed.md", 3), "share/contributed.md", "a-mine",
                   summary="本文讲 vLLM、SGLang 与 KV cache 的调度。", explicit_tags=["VLLM", "PD 分离", "my-own"])
     source.entries.append(entry)

@@ -539,8 +539,8 @@ def test_a_clean_check_says_so_and_a_long_one_is_cut():
 
 def test_check_appends_its_summary_to_the_file_it_is_given(tmp_path, capsys):
     (tmp_path / "docs/share").mkdir(parents=True)
-    (tmp_path / "docs/share/contributed.md").write_text("# 分享\n\n## 202509\n\n## 没有链接的好文\n\n摘要。\n",
-                                                        encoding="utf-8")
+    (tmp_path / "docs/share/contributed.md").write_text(
+        "# 分享\n\n## 202509\n\n## 没有链接的好文\n2025-09-01\n摘要。\n", encoding="utf-8")
     summary = tmp_path / "step-summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     code = main(["--root", str(tmp_path), "check", "--format", "github", "--summary", str(summary)])

@@ -203,7 +203,8 @@ def _date_share_entries(sources, arrivals: Mapping[str, datetime], problems) -> 
                 if when is None:
                     undated.append(entry)
                     continue
-                entry.arrived = when
+                # Whole seconds, as commits are: pages and the "new since your last visit" script compare them.
+                entry.arrived = when.replace(microsecond=0)
                 entry.date = PartialDate(when.year, when.month, when.day)  # the date in its own offset
             if undated:
                 problems.append(SourceProblem(

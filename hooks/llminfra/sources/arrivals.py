@@ -48,12 +48,12 @@ def read_arrivals(root: Path) -> tuple[dict[str, datetime], list[SourceProblem]]
 
 
 def _calendar_moment(when: datetime | None) -> datetime | None:
-    """``when`` in whole seconds, or None when its offset takes it out of the calendar (near year 1 or 9999):
-    the site compares arrivals with each other and with the reader's last visit, in pages and in scripts."""
+    """``when``, or None when its offset takes it out of the calendar (near year 1 or 9999): the site compares
+    arrivals with each other, which such a time cannot be."""
     if when is None:
         return None
     try:
         when.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
-    return when.replace(microsecond=0)
+    return when
