@@ -1,7 +1,8 @@
 """Every entry knows the day it arrived: upstream's 22 versions replayed with their dates.
 
-Each version is synced into a copy of the frozen project, with the ledger as sync records it
-(``arrival_replay.replay``: each new entry at its version's commit time). Every version is checked at the catalog,
+Each version is synced into a copy of the frozen project with its commit and time (``sync --committed``), whose
+ledger must be the replay's (``arrival_replay.replay``: each new entry at its version's commit time). Every version
+is checked at the catalog,
 render and feed level (no MkDocs build: 22 of them took 35 s); the first (an empty list) and the last are built
 strictly, and the last one's pages, feeds, weekly pages and ``feeds/weekly.xml`` are read back. The dates expected
 are found independently of the parser: an article's date is the commit time of the first version whose raw text
@@ -102,6 +103,7 @@ def replayed(tmp_path_factory) -> Replay:
     config.write_text(config.read_text(encoding="utf-8").replace("      limit: 50\n      tag_limit: 20\n",
                                                                   "      limit: 0\n      tag_limit: 0\n"),
                       encoding="utf-8")
+    (project / ARRIVALS_FILE).unlink()  # sync builds the ledger afresh, version by version
     results = []
     for number, version in enumerate(versions(), start=1):
         argv = ["--root", str(project), "sync", "--from", str(version.path), "--commit", version.commit,
@@ -109,7 +111,7 @@ def replayed(tmp_path_factory) -> Replay:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
             assert main(argv) == 0, (version.path.name, err.getvalue())
         assert (project / MIRROR).read_bytes() == version.path.read_bytes()
-        write_arrivals(project / ARRIVALS_FILE, replay(number))  # what sync records (arrival_replay)
+        assert read_arrivals(project) == (replay(number), []), version.path.name  # sync records what the replay says
         catalog = build_catalog(SiteLayout(project))
         plan = plan_site(catalog, SiteLayout(project))
         renderer = SiteRenderer(catalog, plan, project / "overrides")
