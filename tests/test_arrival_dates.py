@@ -2,11 +2,10 @@
 
 Each version is synced into a copy of the frozen project with its commit and time (``sync --committed``), whose
 ledger must be the replay's (``arrival_replay.replay``: each new entry at its version's commit time). Every version
-is checked at the catalog,
-render and feed level (no MkDocs build: 22 of them took 35 s); the first (an empty list) and the last are built
-strictly, and the last one's pages, feeds, weekly pages and ``feeds/weekly.xml`` are read back. The dates expected
-are found independently of the parser: an article's date is the commit time of the first version whose raw text
-holds its link.
+is checked at the catalog, render and feed level (no MkDocs build: 22 of them took 35 s); the first (an empty list)
+and the last are built strictly, and the last one's pages, feeds, weekly pages and ``feeds/weekly.xml`` are read
+back. The dates expected are found independently of the parser: an article's date is the commit time of the first
+version whose raw text holds its link.
 """
 
 from __future__ import annotations
