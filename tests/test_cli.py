@@ -20,6 +20,7 @@ from llminfra.commands.cli import main
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
 from llminfra.domain.problems import SourceProblem
+from llminfra.render.excerpts import excerpt_of
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.sharelist import ShareListParser
 
@@ -553,7 +554,7 @@ def test_contributing_examples_parse_without_problems():
     item = parsed_note.entries[0]
     assert item.link == "https://vllm.ai/blog/2026-06-12-minimax-m3-vllm"
     assert item.explicit_tags == ["vLLM", "MiniMax", "speculative-decoding"]
-    assert item.excerpt.startswith("一句话说明")
+    assert excerpt_of(item).startswith("一句话说明")
 
 
 def test_contributing_documents_the_commands_and_the_tags_decision():
