@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from llminfra.domain.site_options import SiteOptions
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the command ran and found errors (in the sources or mkdocs.yml)
@@ -56,6 +55,9 @@ def attempts(text: str) -> int:
 
 def site_options_or_report(root: Path, command: str) -> SiteOptions | None:
     """The project's site options (``extra.llminfra``); None after saying on stderr what is wrong with mkdocs.yml."""
+    # Imported here: MkDocs' config loader brings Jinja, which ``check`` (importing this module) must not load.
+    from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
+
     try:
         return project_options(root)
     except ProjectConfigError as error:
