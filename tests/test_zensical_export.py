@@ -104,22 +104,25 @@ def test_the_export_starts_its_theme_s_own_search_worker(zensical_site, built_si
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="Zensical's search never answers through our templates (overrides/partials/"
-                   "search.html is Material's); broken before the sharded index too: stays at 正在初始化搜索引擎")
 def test_zensical_s_own_search_finds_an_entry_in_the_export(zensical_site):
+    """Zensical's search dialog (its own partials/search.html, built in JavaScript) answers in the export."""
     from browser_support import chromium_path, serve_directory
     from playwright.sync_api import sync_playwright
 
     out, _ = zensical_site
+    assert not (out / "overrides/partials/search.html").exists()  # Material's markup would leave search dead
+    assert (out / "overrides/main.html").is_file()
     with serve_directory(out / "site") as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.goto(base)
-            page.locator("input.md-search__input").click()
+            page.locator(".md-search__button").first.click()
             page.keyboard.insert_text("TileLang")
-            page.wait_for_function("() => document.querySelectorAll('.md-search-result__list li').length > 0",
-                                   timeout=10_000)
-            assert "TileLang" in page.locator(".md-search-result__list").inner_text()
+            # A result links to the page with the query to highlight (?h=); it lives in the theme's shadow DOM,
+            # which Playwright's locators enter. The home page's own links to the entry carry no query.
+            result = page.locator('a[href*="?h=TileLang"]', has_text="TileLang")
+            result.first.wait_for(timeout=10_000)
+            assert "/share/" in result.first.get_attribute("href")
         finally:
             browser.close()
