@@ -24,7 +24,8 @@ FROZEN = ROOT / "tests" / "fixtures" / "project"
 
 
 class BuildCount:
-    """The MkDocs builds this test process ran, by how they ran; the session's total is printed at its end.
+    """The site builds (MkDocs, and Zensical's of the export) this test process ran, by how they ran; the
+    session's total is printed at its end.
 
     Builds are most of the suite's time: the count says what a change to the suite costs or saves.
     """
@@ -53,20 +54,20 @@ def pytest_testnodedown(node, error):
 def pytest_terminal_summary(terminalreporter):
     counts = BUILDS.counts
     detail = ", ".join(f"{number} {how}" for how, number in sorted(counts.items()))
-    terminalreporter.write_line(f"MkDocs builds: {sum(counts.values())}" + (f" ({detail})" if detail else ""))
+    terminalreporter.write_line(f"Site builds: {sum(counts.values())}" + (f" ({detail})" if detail else ""))
 
 
 def build_in_process(config, **options) -> None:
     """``mkdocs build`` of a loaded config in this interpreter (no new interpreter to start), counted."""
     from mkdocs.commands.build import build
 
-    BUILDS.add("in-process")
+    BUILDS.add("mkdocs in-process")
     build(config, **options)
 
 
 def run_mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
     """Build ``project`` with the MkDocs command line, as CI does."""
-    BUILDS.add("command line")
+    BUILDS.add("mkdocs command line")
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(project / "mkdocs.yml"),
                "-d", str(site_dir)]
     if strict:

@@ -29,7 +29,7 @@ def test_the_command_line_build_indexes_in_the_worker_and_writes_the_in_process_
     assert ("llminfra search worker: pages=" in built_site.log) == ((os.cpu_count() or 1) > 1)
     in_python = ("from mkdocs.commands.build import build; from mkdocs.config import load_config; "
                  f"build(load_config({str(built_site.project / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
-    BUILDS.add("command line")
+    BUILDS.add("mkdocs command line")
     result = subprocess.run([sys.executable, "-c", in_python], cwd=built_site.project, capture_output=True, text=True,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     assert result.returncode == 0 and "llminfra search worker" not in result.stderr, result.stderr[-3000:]

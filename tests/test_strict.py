@@ -42,7 +42,7 @@ def build(project: Path, *flags: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
                "-d", str(project / "site"), *flags]
     env = {**_base_env(), "NO_MKDOCS_2_WARNING": "1"}
-    BUILDS.add("command line")
+    BUILDS.add("mkdocs command line")
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env)
 
 

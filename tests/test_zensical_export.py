@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, _base_env
+from conftest import BUILDS, ROOT, _base_env
 
 pytestmark = pytest.mark.zensical
 
@@ -28,6 +28,7 @@ def zensical_site(tmp_path_factory, built_site):
     export = subprocess.run([sys.executable, "-m", "llminfra", "--root", str(built_site.project), "export", str(out),
                              "--config", str(out / "mkdocs.yml")], capture_output=True, text=True, env=env)
     assert export.returncode == 0, export.stdout + export.stderr
+    BUILDS.add("zensical")
     build = subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=out, capture_output=True, text=True,
                            env=_base_env(), timeout=600)
     assert build.returncode == 0, (build.stdout + build.stderr)[-4000:]
