@@ -20,6 +20,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -38,7 +39,11 @@ PAGES = {
     "note": ("notes/2026-06-22-jay/", None),
     "listen": ("listen/", None),
     "subscribe": ("subscribe/", None),
+    "weekly": ("weekly/", None),
+    # The newest week: the first week the weekly index links to (see LATEST_WEEK).
+    "week": (None, None),
 }
+LATEST_WEEK = "a[href*='W']"  # on weekly/, week pages are linked as 2025-W47/
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
@@ -57,7 +62,12 @@ def main() -> None:
             context = browser.new_context(locale="zh-CN", color_scheme="light", **options)
             page = context.new_page()
             for name, (path, scroll_to) in PAGES.items():
-                page.goto(base + path, wait_until="networkidle")
+                if path is None:  # the newest week, whatever the content
+                    page.goto(base + "weekly/", wait_until="networkidle")
+                    url = urljoin(page.url, page.locator(f"article {LATEST_WEEK}").first.get_attribute("href"))
+                else:
+                    url = base + path
+                page.goto(url, wait_until="networkidle")
                 page.evaluate("() => document.fonts.ready")
                 if scroll_to:
                     page.locator(scroll_to).first.evaluate("element => element.scrollIntoView({block: 'center'})")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.model import Entry
+from llminfra.domain.taxonomy import CJK, SEPARATORS, Taxonomy
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 MAX_ENTRIES = 3
@@ -39,6 +40,19 @@ class Query:
     term: str
     kind: str  # "taxonomy" | "compound" | "reported"
     entry: Entry
+
+
+def chinese_terms(taxonomy: Taxonomy) -> list[str]:
+    """The site's Chinese domain terms: tag names, aliases and keywords in Chinese, and ``search_terms``.
+
+    Search must find each of them inside running text: the query set starts from this list.
+    """
+    words = {w.strip() for w in taxonomy.search_terms if CJK.search(w)}
+    for info in taxonomy.tags.values():
+        for word in [info.name, *info.aliases, *info.keywords]:
+            if CJK.search(word) and not SEPARATORS.search(word.strip()):
+                words.add(word.strip())
+    return sorted(words)
 
 
 def searchable_text(entry: Entry) -> str:
@@ -64,7 +78,7 @@ def query_set(catalog: Catalog) -> list[Query]:
     def holders(term: str) -> list[Entry]:
         return [entry for entry, text in texts if term in text]
 
-    words = [w for w in catalog.taxonomy.chinese_terms() if len(w) >= 2 and HAN_RUN.fullmatch(w)]
+    words = [w for w in chinese_terms(catalog.taxonomy) if len(w) >= 2 and HAN_RUN.fullmatch(w)]
     compounds = frozen_compounds()
     chosen: dict[str, Query] = {}
     for term in KNOWN_MISSES:

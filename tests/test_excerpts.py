@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llminfra.sources import markdown_lines
-from llminfra.sources.markdown_lines import plain_excerpt
+from llminfra.render import excerpts
+from llminfra.render.excerpts import EXCERPT_SOURCE_FACTOR, excerpt_of, plain_excerpt
+from llminfra.sources import plain_text
+from llminfra.sources.notes import NoteParser
 from llminfra.sources.sharelist import ShareListParser
 
 
@@ -34,19 +36,26 @@ def test_excerpt_is_cut_to_the_limit_with_an_ellipsis():
 def test_a_huge_summary_is_excerpted_from_its_start_only(monkeypatch):
     summary = ("一段 `code_span` 文字。" * 50 + "\n\n") * 20_000  # about 15 MB
     converted: list[int] = []
-    render = markdown_lines.markdown_plain_text
-    monkeypatch.setattr(markdown_lines, "markdown_plain_text", lambda text: converted.append(len(text)) or render(text))
+    render = plain_text.markdown_plain_text
+    monkeypatch.setattr(excerpts, "markdown_plain_text", lambda text: converted.append(len(text)) or render(text))
     text = plain_excerpt(summary)
     assert text.startswith("一段 code_span 文字。") and len(text) == 140
     # Only whole leading paragraphs, about four times the excerpt, go to the converter: not 15 MB.
-    assert converted and max(converted) < 2 * len(summary.split("\n\n")[0]) + 140 * markdown_lines.EXCERPT_SOURCE_FACTOR
+    assert converted and max(converted) < 2 * len(summary.split("\n\n")[0]) + 140 * EXCERPT_SOURCE_FACTOR
 
 
-def test_parsers_give_entries_rendered_excerpts():
+def test_an_entry_s_excerpt_is_made_once_from_its_summary_or_what_its_parser_names():
     share = ("## 202509\n\n## [标题](https://example.com/a)\n\n"
              "`max_tokens` 和 [vLLM (v1)](https://example.org/a_(b)) &amp; **SO_REUSEPORT**\n")
     (entry,) = ShareListParser().parse("docs/share/index.md", "share/index.md", share).entries
-    assert entry.excerpt == "max_tokens 和 vLLM (v1) & SO_REUSEPORT"
+    assert entry.excerpt is None  # the parsers read; excerpts are the renderer's
+    assert excerpt_of(entry) == "max_tokens 和 vLLM (v1) & SO_REUSEPORT" == entry.excerpt
+    entry.summary = "changed"
+    assert excerpt_of(entry) == "max_tokens 和 vLLM (v1) & SO_REUSEPORT"  # made once per entry
+    note = ("---\ndate: 2026-06-01\n---\n\n## ✅ 保留条目\n\n### 1. 条目\n\n- **来源**：<https://e.com>\n\n正文很长。\n\n"
+            "**保留理由**：一句话说明**为什么**。\n")
+    (item,) = NoteParser().parse("docs/notes/x.md", "notes/x.md", note).entries
+    assert excerpt_of(item) == "一句话说明为什么。"
 
 
 PROSE_PIECES = [*"推理重排序模型ab Zk09\n\t，。（）()%.,-+/?'\"@$^", "\n\n", "  ", "1. ", "- ", "\n- ", "\n    "]
@@ -56,9 +65,9 @@ PROSE_PIECES = [*"推理重排序模型ab Zk09\n\t，。（）()%.,-+/?'\"@$^", 
 @given(st.lists(st.sampled_from(PROSE_PIECES), max_size=40).map("".join))
 def test_prose_without_markup_skips_the_converter_and_reads_the_same(text):
     """The shortcut for plain prose gives what Python-Markdown shows for it."""
-    converter = markdown_lines._excerpt_markdown()
+    converter = plain_text._plain_text_markdown()
     converter.reset()
-    reader = markdown_lines._PlainText()
+    reader = plain_text._PlainText()
     reader.feed(converter.convert(text))
     reader.close()
-    assert markdown_lines.markdown_plain_text(text) == " ".join("".join(reader.parts).split())
+    assert plain_text.markdown_plain_text(text) == " ".join("".join(reader.parts).split())

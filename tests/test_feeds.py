@@ -24,6 +24,7 @@ from llminfra.publish.feeds import (
     feed_updated,
     write_feeds,
 )
+from llminfra.render.excerpts import excerpt_of
 from llminfra.sources.loading import build_catalog
 
 SITE_URL = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text()).group(1)
@@ -82,7 +83,7 @@ def test_items_carry_outbound_link_site_link_date_tags_and_excerpt(built_site, c
             assert item.title == entry.title
             assert item.link == (entry.link or site_link)
             assert [tag.term for tag in item.tags] == names
-            assert item.summary == entry.excerpt
+            assert item.summary == excerpt_of(entry)
         assert rss[site_link].guidislink is False  # the item link is the article, the guid the site
         related = [link.href for link in atom[site_link].links if link.rel == "related"]
         assert related == ([site_link] if entry.link else [])

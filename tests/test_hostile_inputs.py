@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, copy_data, copy_project, mirror_of_cases, mirrored_case_names, run_mkdocs_build
 
 from llminfra.domain.layout import SiteLayout
+from llminfra.render.excerpts import excerpt_of
 from llminfra.sources.loading import build_catalog
 from llminfra.sources.notes import NoteParser
 from llminfra.sources.series import SeriesIndexParser
@@ -197,7 +198,7 @@ def test_an_entry_of_one_megabyte_is_parsed_whole(tmp_path):
     assert len(text.encode()) > 1_000_000
     source = ShareListParser().parse("docs/share/index.md", "share/index.md", text)
     assert source.problems == [] and len(source.entries) == 2
-    assert len(source.entries[0].summary) > 400_000 and len(source.entries[0].excerpt) <= 140
+    assert len(source.entries[0].summary) > 400_000 and len(excerpt_of(source.entries[0])) <= 140
 
 
 # -- all cases built into one site ---------------------------------------------------

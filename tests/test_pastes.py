@@ -11,6 +11,7 @@ from conftest import ROOT, copy_data
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.pastes import summary_paragraphs
 from llminfra.domain.site_plan import plan_site
+from llminfra.render.excerpts import excerpt_of
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
 
@@ -112,9 +113,9 @@ def test_a_paste_gives_its_entry_no_tags_and_its_owner_its_evidence(project):
 def test_a_paste_stays_out_of_excerpt_and_feed_text(project):
     catalog = catalog_of(project)
     contributed = by_title(catalog, "前缀缓存实践")
-    assert "推理优化的基础" not in contributed.excerpt and contributed.excerpt.startswith("前缀缓存让多轮对话")
+    assert "推理优化的基础" not in excerpt_of(contributed) and excerpt_of(contributed).startswith("前缀缓存让多轮对话")
     ub = by_title(catalog, "华为")
-    assert "推理部署" not in ub.excerpt
+    assert "推理部署" not in excerpt_of(ub)
 
 
 def test_the_page_shows_the_paste_and_search_leaves_it_out(project):

@@ -20,6 +20,7 @@ from llminfra.domain.model import AudioClip
 from llminfra.publish.artwork import podcast_artwork_png
 from llminfra.publish.feeds import FeedOptions
 from llminfra.publish.podcast import podcast_guid
+from llminfra.render.excerpts import excerpt_of
 from llminfra.sources.audio_files import measure_clip
 from llminfra.sources.loading import build_catalog
 
@@ -95,7 +96,7 @@ def test_podcast_has_one_episode_per_clip_with_its_enclosure(built_site, catalog
         assert item.title == episode.entry.title
         assert item.link == options.entry_url(episode.entry)
         assert item.id == f"{episode.entry.link}#audio-1"
-        assert episode.entry.excerpt[:40] in item.summary and episode.entry.link in item.summary
+        assert excerpt_of(episode.entry)[:40] in item.summary and episode.entry.link in item.summary
     xml = (built_site.path / "feeds/podcast.xml").read_text(encoding="utf-8")
     assert xml.count('<guid isPermaLink="false">') == len(episodes)
 

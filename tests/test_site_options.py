@@ -198,19 +198,6 @@ def test_check_reports_broken_yaml_in_mkdocs_yml(tmp_path, capsys):
     assert code == 1 and err.startswith("mkdocs.yml: ") and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("email", "noticed"), [("", True), ("podcast@example.org", False)])
-def test_check_notices_a_podcast_without_an_owner_address(tmp_path, capsys, email, noticed):
-    """Apple Podcasts lists no podcast without itunes:owner; a notice, never a failure."""
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'owner_email: !ENV [PODCAST_OWNER_EMAIL, ""]', f'owner_email: "{email}"'), encoding="utf-8")
-    code = main(["--root", str(project), "check"])
-    err = capsys.readouterr().err
-    assert code == 0
-    assert ("mkdocs.yml: notice: extra.llminfra.feeds.owner_email is empty" in err) == noticed
-
-
 def test_an_option_is_declared_once_and_validated_from_its_declaration():
     """The typed config MkDocs validates is made from the domain's declarations: nothing is written twice."""
     from dataclasses import dataclass

@@ -79,7 +79,9 @@ def test_a_spelling_claimed_by_two_tags_is_reported():
 
 
 def test_chinese_terms_include_chinese_keywords_and_search_terms():
-    words = small().chinese_terms()
+    from search_queries import chinese_terms
+
+    words = chinese_terms(small())
     assert "投机解码" in words and "PD分离" in words and "KV缓存" in words
     assert "vLLM" not in words
 

@@ -716,3 +716,14 @@ def test_contributor_tooling_passes_ruff():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", *CONTRIBUTOR_TOOLING],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_reminds_the_owner_of_a_podcast_without_an_owner_address():
+    """Only the repository's owner can set it: the deploy job says so, and `check` (every contributor's) does not."""
+    pages = load(ROOT / ".github/workflows/site.yml")["jobs"]["pages"]
+    steps = [step for step in pages["steps"] if "PODCAST_OWNER_EMAIL" in str(step.get("if", ""))]
+    assert len(steps) == 1 and steps[0]["if"] == "vars.PODCAST_OWNER_EMAIL == ''"
+    assert steps[0]["run"].startswith("echo \"::warning ") and "PODCAST_OWNER_EMAIL" in steps[0]["run"]
+    build = next(step for step in pages["steps"] if step.get("run") == "mkdocs build --strict")
+    assert pages["steps"].index(steps[0]) < pages["steps"].index(build)
+    assert build["env"]["PODCAST_OWNER_EMAIL"] == "${{ vars.PODCAST_OWNER_EMAIL }}"

@@ -14,9 +14,16 @@ import sys
 import time
 
 from llminfra.authoring.remote_audio import AUDIO_LIMITS, measure_remote_audio
-from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, attempts, command_parser, seconds
+from llminfra.commands.conventions import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    attempts,
+    command_parser,
+    seconds,
+    site_options_or_report,
+)
 from llminfra.domain.links import redact_url
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.audio_metadata import AUDIO_DATA
 
 EXIT_FAILED = EXIT_PROBLEMS
@@ -49,10 +56,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_PROJECT
     limits = dataclasses.replace(AUDIO_LIMITS, max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
                                  attempts=args.attempts, total_seconds=args.max_seconds)
+    options = site_options_or_report(root, "audio")
+    if options is None:
+        return EXIT_NO_PROJECT
     try:
-        options = project_options(root)
         report = measure_remote_audio(root, refresh=args.refresh, limits=limits, upstream=options.upstream)
-    except (ValueError, ProjectConfigError) as exc:
+    except ValueError as exc:
         print(f"llminfra audio: {exc}", file=sys.stderr)
         return EXIT_NO_PROJECT
     for url in report.measured:

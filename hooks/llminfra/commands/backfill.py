@@ -17,11 +17,10 @@ from pathlib import Path
 from llminfra.authoring.arrivals_file import write_arrivals
 from llminfra.authoring.upstream_fetch import UpstreamError
 from llminfra.authoring.upstream_history import INDEX, HistoryError, read_history
-from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
+from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser, site_options_or_report
 from llminfra.commands.sync import parse_share_list
 from llminfra.domain.arrivals import replay_arrivals
 from llminfra.domain.layout import SiteLayout
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.arrivals import ARRIVALS_FILE, read_arrivals
 from llminfra.sources.sharelist import ShareListParser
 
@@ -48,11 +47,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     layout = SiteLayout(root=root)
-    try:
-        settings = project_options(root).upstream
-    except ProjectConfigError as error:
-        print(f"llminfra backfill: mkdocs.yml: {error}", file=sys.stderr)
+    options = site_options_or_report(root, "backfill")
+    if options is None:
         return EXIT_USAGE
+    settings = options.upstream
     ledger, problems = read_arrivals(root)
     for problem in problems:
         print(f"{problem}; backfill writes the file anew", file=sys.stderr)

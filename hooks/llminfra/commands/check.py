@@ -20,7 +20,7 @@ from pathlib import Path
 from llminfra.commands.conventions import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command_parser
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.problems import SourceProblem
-from llminfra.domain.site_options import SiteOptions, option_notices
+from llminfra.domain.site_options import SiteOptions
 from llminfra.domain.site_plan import plan_site
 from llminfra.sources.loading import build_catalog
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_PROJECT
     config_problems, options = config_errors(layout.root / CONFIG_FILE)
     catalog = build_catalog(layout, upstream=options.upstream)
-    problems = (config_problems + option_notices(options, CONFIG_FILE) + list(catalog.problems)
+    problems = (config_problems + list(catalog.problems)
                 + generated_page_conflicts(layout, catalog))
     formatter, stream = (github_annotation, sys.stdout) if args.format == "github" else (text_line, sys.stderr)
     for problem in problems:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
+from pathlib import Path
+
+from llminfra.domain.site_options import SiteOptions
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the command ran and found errors (in the sources or mkdocs.yml)
@@ -47,3 +51,15 @@ def attempts(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 100, got {text!r}")
     return int(text)
+
+
+def site_options_or_report(root: Path, command: str) -> SiteOptions | None:
+    """The project's site options (``extra.llminfra``); None after saying on stderr what is wrong with mkdocs.yml."""
+    # Imported here: MkDocs' config loader brings Jinja, which ``check`` (importing this module) must not load.
+    from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
+
+    try:
+        return project_options(root)
+    except ProjectConfigError as error:
+        print(f"llminfra {command}: mkdocs.yml: {error}", file=sys.stderr)
+        return None

@@ -37,7 +37,7 @@ from llminfra.authoring.upstream_fetch import (
     sync_limits,
 )
 from llminfra.commands.audio import print_failures
-from llminfra.commands.conventions import EXIT_OK, attempts, command_parser, seconds
+from llminfra.commands.conventions import EXIT_OK, attempts, command_parser, seconds, site_options_or_report
 from llminfra.domain.arrivals import arrival_time, record_arrivals
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import encode_once, is_safe_outbound, redact_url
@@ -50,7 +50,6 @@ from llminfra.domain.upstream import (
     first_differing_line,
     line_fingerprints,
 )
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.arrivals import ARRIVALS_FILE, read_arrivals
 from llminfra.sources.audio_metadata import AUDIO_DATA
 from llminfra.sources.provenance import PROVENANCE_FILE, read_provenance
@@ -108,11 +107,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     layout = SiteLayout(root=root)
-    try:
-        settings = project_options(root).upstream
-    except ProjectConfigError as error:
-        print(f"llminfra sync: mkdocs.yml: {error}", file=sys.stderr)
+    options = site_options_or_report(root, "sync")
+    if options is None:
         return EXIT_NOT_A_SHARE_LIST
+    settings = options.upstream
     committed = arrival_time(args.committed) if args.committed is not None else None
     if args.committed is not None and committed is None:
         print(f"llminfra sync: --committed {args.committed!r} is not a date and time with its UTC offset "

@@ -21,7 +21,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser
+from llminfra.commands.conventions import EXIT_OK, EXIT_USAGE, command_parser, site_options_or_report
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.links import canonical_url
@@ -38,7 +38,6 @@ from llminfra.domain.tagging import (
     KeywordTagger,
 )
 from llminfra.domain.taxonomy import FALLBACK_TAG
-from llminfra.mkdocs_adapter.site_config import ProjectConfigError, project_options
 from llminfra.sources.loading import build_catalog, read_taxonomy
 from llminfra.sources.sharelist import ShareListParser
 from llminfra.sources.tag_labels import read_labels
@@ -74,10 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"llminfra tags: no {layout.docs_dir}/ folder under {layout.root} (run it from the project root "
               "or pass --root)", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        options = project_options(layout.root)
-    except ProjectConfigError as error:
-        print(f"llminfra tags: mkdocs.yml: {error}", file=sys.stderr)
+    options = site_options_or_report(layout.root, "tags")
+    if options is None:
         return EXIT_USAGE
     if args.evaluate is not None:
         return evaluate(args, layout, options)

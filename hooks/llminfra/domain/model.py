@@ -192,7 +192,10 @@ class Entry:
     page: str  # docs-relative path of the page that renders the entry in full
     anchor: str
     summary: str = ""  # markdown
-    excerpt: str = ""  # short plain text for listings and feeds
+    # The markdown a listing's and a feed's short text is made from when it is not the summary (a note's 保留理由).
+    excerpt_from: str = ""
+    # That short text, made by render.excerpts.excerpt_of on first use and kept here; None until then.
+    excerpt: str | None = None
     title_derived: bool = False
     raw_link: str | None = None
     extra_links: list[str] = field(default_factory=list)

@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from llminfra.domain.document import LineEdit, ParsedSource
 from llminfra.domain.model import Entry, SourceKind, SourceLocation
 from llminfra.domain.problems import SourceProblem
-from llminfra.domain.taxonomy import Taxonomy, fold
+from llminfra.domain.taxonomy import CJK, Taxonomy, fold
 
 MIN_CHARS = 30
 STRAY_MIN_SHARED = 2
 _NOT_TEXT = re.compile(r"[\s*\u200b\u200c\u200d\u2060\ufeff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9.+-]*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -165,7 +164,7 @@ def _about_title(folded_paragraph: str, title: str) -> float:
     """Share of a title's terms (ASCII words, CJK character pairs) that the paragraph contains."""
     folded = fold(title)
     terms = set(_ASCII_WORD.findall(folded))
-    cjk = "".join(_CJK.findall(folded))
+    cjk = "".join(CJK.findall(folded))
     terms.update(cjk[i : i + 2] for i in range(len(cjk) - 1))
     return sum(term in folded_paragraph for term in terms) / len(terms) if terms else 0.0
 

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from llminfra.domain.problems import SourceProblem
-
 # What each option holds, for the validation (``mkdocs_adapter.site_config`` builds MkDocs' typed config from
 # these declarations, so an option is declared once: here, with its default, its kind and what it means).
 WHOLE_NUMBER = "a whole number >= 0 (0 = every entry)"
@@ -87,12 +85,3 @@ class SiteSettings:
     markdown_extensions: tuple = ()
     mdx_configs: Mapping[str, Any] = field(default_factory=dict)
     options: SiteOptions = field(default_factory=SiteOptions)
-
-
-def option_notices(options: SiteOptions, config_name: str = "mkdocs.yml") -> list[SourceProblem]:
-    """What a reader or a directory will miss with these options, as notices (they never fail a build)."""
-    if options.feeds.owner_email:
-        return []
-    return [SourceProblem(config_name, 0, "extra.llminfra.feeds.owner_email is empty: the podcast has no "
-                          "itunes:owner, which Apple Podcasts requires to list it",
-                          "set it, or PODCAST_OWNER_EMAIL in the deploy workflow's environment", severity="notice")]

@@ -172,20 +172,6 @@ class Taxonomy:
             by_squeezed.setdefault(_squeeze(term), []).extend(slugs)
         return _keyword_pattern(owners), by_squeezed
 
-    # -- search -----------------------------------------------------------
-
-    def chinese_terms(self) -> list[str]:
-        """The site's Chinese domain terms: tag names, aliases and keywords in Chinese, and ``search_terms``.
-
-        Search must find each of them inside running text (the browser suite's query set,
-        ``tests/search_queries.py``, starts from this list).
-        """
-        words = {w.strip() for w in self.search_terms if CJK.search(w)}
-        for info in self.tags.values():
-            for word in [info.name, *info.aliases, *info.keywords]:
-                if CJK.search(word) and not SEPARATORS.search(word.strip()):
-                    words.add(word.strip())
-        return sorted(words)
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from llminfra.domain.catalog import Catalog
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.page_meta import escaped_page_meta
-from llminfra.domain.site_options import SiteOptions, SiteSettings, option_notices
+from llminfra.domain.site_options import SiteOptions, SiteSettings
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
@@ -101,8 +101,6 @@ class SiteHooks:
         _refuse_escaping_links(layout)
         state = BuildState(layout, site_options(config), serve_cache=session.serve_cache)
         setattr(config, STATE_ATTRIBUTE, state)
-        for notice in option_notices(state.options):
-            log.info(f"{notice.path}: {notice.message} ({notice.hint})")
         _guard_html(config)
         config.markdown_extensions.append(TrustedFragmentsExtension(state.fragments))
         state.search_index = _sharded_search_index(config, in_worker=worker_index_wanted(session.command))

@@ -39,8 +39,8 @@ from llminfra.publish.weekly_feed import write_weekly_feed
 from llminfra.render.options import render_options
 from llminfra.render.site_renderer import SiteRenderer
 from llminfra.sources.loading import build_catalog
-from llminfra.sources.markdown_lines import read_source_text
 from llminfra.sources.project_links import project_file
+from llminfra.sources.source_text import read_source_text
 
 
 @dataclass

@@ -7,8 +7,8 @@ Feeds must be byte-identical from one build to the next, so nothing here
 reads the clock: every date is derived from the entry (``entry_datetime``)
 and the feed-level ``updated``/``lastBuildDate`` is the newest entry's date.
 
-Item summaries are ``entry.excerpt``: the short plain-text form the parsers
-already make for listings and feeds. It keeps feed items small and bounded,
+Item summaries are the entry's excerpt (``render.excerpts.excerpt_of``): the short plain text listings
+show too. It keeps feed items small and bounded,
 needs no markdown renderer in this MkDocs-free package, and passes no HTML
 from the sources into feed readers; the full summary is one link away.
 """
@@ -39,6 +39,7 @@ from llminfra.domain.urls import (
     tag_feed_path,
     tag_page,
 )
+from llminfra.render.excerpts import excerpt_of
 
 LANGUAGE = "zh-cn"
 GENERATOR = "llminfra"
@@ -170,7 +171,7 @@ class FeedWriter:
                 site_url=self.options.entry_url(entry),
                 published=entry_datetime(entry),
                 categories=tuple(self._tag_name(slug) for slug in entry.tags),
-                summary=entry.excerpt,
+                summary=excerpt_of(entry),
                 has_outbound_link=bool(entry.link),
             )
             self._items[entry.source] = item

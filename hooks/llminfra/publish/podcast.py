@@ -28,6 +28,7 @@ from llminfra.publish.feeds import (
     entry_datetime,
     feed_updated,
 )
+from llminfra.render.excerpts import excerpt_of
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -89,7 +90,7 @@ def enclosure_url(options: FeedOptions, clip: AudioClip) -> str:
 def episode_description(options: FeedOptions, episode: Episode) -> str:
     entry = episode.entry
     duration = format_duration(episode.clip.duration_seconds)
-    lines = [entry.excerpt or entry.title, "", f"时长：{duration}" if duration else UNKNOWN_DURATION]
+    lines = [excerpt_of(entry) or entry.title, "", f"时长：{duration}" if duration else UNKNOWN_DURATION]
     if entry.link:
         lines.append(f"原文：{entry.link}")
     lines.append(f"本站条目：{options.entry_url(entry)}")

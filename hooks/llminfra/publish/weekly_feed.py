@@ -16,6 +16,7 @@ from llminfra.domain.model import UNDATED
 from llminfra.domain.urls import WEEKLY_RSS, weekly_page
 from llminfra.domain.weeks import WEEK_FULL_ITEMS, WeekIndex
 from llminfra.publish.feeds import GENERATOR, LANGUAGE, FeedOptions
+from llminfra.render.excerpts import excerpt_of
 from llminfra.render.templates import TemplateRenderer
 
 # The newest weeks in the feed: a digest's reader follows it week by week; the weekly pages keep every week.
@@ -52,7 +53,7 @@ def weekly_feed(catalog: Catalog, options: FeedOptions, templates: TemplateRende
         item.published(published)
         item.updated(published)  # feedgen defaults to now
         entries = [{"entry": entry, "link": options.canonical_url(entry), "site_url": options.entry_url(entry),
-                    "excerpt": entry.excerpt if number < WEEK_FULL_ITEMS else ""}
+                    "excerpt": excerpt_of(entry) if number < WEEK_FULL_ITEMS else ""}
                    for number, entry in enumerate(week.entries)]
         item.content(templates.render_absolute(ITEM_TEMPLATE, week=week, entries=entries))
         item.description(week_description(week))

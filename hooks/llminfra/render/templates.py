@@ -13,6 +13,7 @@ from llminfra.domain.catalog import Catalog
 from llminfra.domain.model import Entry, month_label
 from llminfra.domain.urls import month_location, page_url, relative_url, tag_page, year_page
 from llminfra.domain.weeks import epoch_seconds
+from llminfra.render.excerpts import excerpt_of
 from llminfra.render.options import RenderOptions
 
 LISTING_TAG_CHIPS = 4  # tags shown with an entry in listings; its own page shows them all
@@ -126,7 +127,8 @@ class TemplateRenderer:
                 def tag_link(slug: str) -> str:
                     return _root_relative(root, self.url_of(tag_page(slug)))
 
-                html = macros.entry_item(entry, entry_link, tag_link, self.tag_name, show_excerpt=excerpt,
+                html = macros.entry_item(entry, entry_link, tag_link, self.tag_name,
+                                         excerpt=excerpt_of(entry) if excerpt else "",
                                          chips=0 if archive else LISTING_TAG_CHIPS)
             self._listing_items[key] = html
         return html

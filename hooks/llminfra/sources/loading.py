@@ -12,14 +12,12 @@ from llminfra.domain.document import ParsedSource, SourceText
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.model import SourceKind
 from llminfra.domain.parts import DEFAULT_PART_LIMITS, PartLimits
-from llminfra.domain.pastes import own_summary
 from llminfra.domain.problems import SourceProblem
 from llminfra.domain.site_options import UpstreamSettings
 from llminfra.domain.taxonomy import Taxonomy
 from llminfra.domain.upstream import first_differing_line
 from llminfra.sources.arrivals import read_arrivals
 from llminfra.sources.audio_files import measure_audio
-from llminfra.sources.markdown_lines import plain_excerpt, read_source_text
 from llminfra.sources.markup_policy import check_page_markup
 from llminfra.sources.nav_files import nav_file_problems
 from llminfra.sources.notes import NoteParser
@@ -27,6 +25,7 @@ from llminfra.sources.project_links import escaping_links, project_file
 from llminfra.sources.provenance import read_provenance
 from llminfra.sources.series import SeriesIndexParser
 from llminfra.sources.sharelist import ShareListParser
+from llminfra.sources.source_text import read_source_text
 from llminfra.sources.static_files import active_file_problems
 from llminfra.sources.tag_corrections_file import read_tag_corrections
 from llminfra.sources.taxonomy_file import parse_taxonomy
@@ -123,8 +122,6 @@ def build_catalog(layout: SiteLayout, taxonomy: Taxonomy | None = None,
     catalog = assemble_catalog(layout, taxonomy, sources, part_limits, local_audio_files(layout, sources),
                                corrections, arrivals)
     catalog.problems.extend(arrival_problems)
-    for entry in {p.paragraph.entry.source: p.paragraph.entry for p in catalog.pastes}.values():
-        entry.excerpt = plain_excerpt(own_summary(entry))  # listings and feeds leave the paste out
     measure_audio(catalog, layout)  # local files with mutagen, remote ones from data/audio.yml
     catalog.upstream = read_provenance(layout.root, catalog.problems)
     # Links out of docs/, overrides/ or data/: never read above, errors here (the build refuses to start).

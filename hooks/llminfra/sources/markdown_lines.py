@@ -1,24 +1,18 @@
-"""Line-level helpers shared by the source parsers.
+"""The line structure of the sources: code fences, headings, heading links, digits and URLs.
 
 The sources are markdown files whose *structure* (which heading starts an
 entry, which line holds the date) is line-oriented, so the parsers read them
 line by line and leave the inline markdown (bold, lists, links inside
-summaries) to Python-Markdown at render time.
+summaries) to Python-Markdown at render time. Reading a file into lines is
+``sources.source_text``; the text a reader sees of some markdown is
+``sources.plain_text``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
-
-import markdown
-
-from llminfra.domain.document import ParsedSource, SourceText
-from llminfra.domain.model import SourceKind
-from llminfra.sources.front_matter import read_front_matter
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A closing run of # counts only after a space, as in CommonMark ("C#" keeps its #).
@@ -51,37 +45,6 @@ class Heading:
     # marker to close it with, and the line where the fence was opened.
     closes_fence: str | None = None
     fence_opened_at: int | None = None
-
-
-def read_source_text(path: str, raw: str, kind: SourceKind | None = None) -> SourceText:
-    """Split ``raw`` into front matter and body lines.
-
-    Tolerates a UTF-8 BOM and CRLF line endings, which editors on Windows and
-    web forms produce. ``kind``: the source's (``None`` for a hand-written page), which says which
-    front-matter keys the page may set.
-    """
-    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    front = read_front_matter(path, lines, kind)
-    return SourceText(path, text, lines[front.lines :], front.meta, front.lines, front.problems)
-
-
-def open_source(kind, path: str, page: str, raw: str, mirror_of: str | None = None) -> ParsedSource:
-    """Start parsing ``raw`` (decoded with errors="replace"): front matter, lines, encoding.
-
-    ``mirror_of``: the raw URL of the upstream file this one mirrors (its problems are then notices).
-    """
-    source = ParsedSource(kind, read_source_text(path, raw, kind), page, mirror_of=mirror_of)
-    for problem in source.text.meta_problems:
-        source.problem_at_line(problem.line, problem.message, problem.hint)
-    text = source.text.raw
-    if "\ufffd" in text:
-        line = text[: text.index("\ufffd")].count("\n") + 1
-        source.problem_at_line(line, "file has bytes that are not UTF-8 text (or NUL bytes)",
-                               "save the file as UTF-8; the bad bytes are shown as �")
-    return source
 
 
 def iter_headings(lines: list[str], boundary: re.Pattern | None = None):
@@ -187,86 +150,3 @@ def extract_urls(text: str) -> list[str]:
     if not urls:
         urls = URL_IN_TEXT.findall(text)
     return [u for u in urls if u.lower().startswith(("http://", "https://"))]
-
-
-# The site's Markdown extensions (mkdocs.yml) that change which text a summary shows; the rest
-# (toc, highlighting, admonition styling) only decorate it.
-EXCERPT_EXTENSIONS = ("abbr", "attr_list", "def_list", "md_in_html", "tables", "pymdownx.superfences")
-# An excerpt needs the start of a summary only: convert the leading blocks (whole paragraphs, so no
-# link or emphasis is cut in half) up to this many times the excerpt's length, not a 1 MB summary.
-EXCERPT_SOURCE_FACTOR = 4
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
-
-
-class _PlainText(HTMLParser):
-    """The text a reader sees in rendered HTML: no tags, entities decoded, code blocks left out."""
-
-    SKIPPED = {"pre", "script", "style", "template"}
-    BREAKS = {"p", "br", "li", "div", "tr", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
-              "blockquote", "ul", "ol", "table", "hr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIPPED:
-            self.skipping += 1
-        elif tag in self.BREAKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BREAKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-
-@functools.lru_cache(maxsize=1)
-def _excerpt_markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXCERPT_EXTENSIONS))
-
-
-# Text with none of these characters, and no line that could start a block (a list item, quote, rule,
-# code or setext underline), is shown by Markdown exactly as written: most summaries are such prose, and need no
-# converter (which costs about 0.2 ms a summary, seconds at 10,000 entries).
-_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&#|~{}!=:]")
-_BLOCK_START = re.compile(r"^ {0,3}(?:\t| |[-+>]|\d+[.)])", re.M)
-
-
-def markdown_plain_text(markdown_text: str) -> str:
-    """``markdown_text`` rendered to HTML by Python-Markdown, then reduced to the text it shows."""
-    if not _MARKUP_CHARACTERS.search(markdown_text) and not _BLOCK_START.search(markdown_text):
-        return re.sub(r"\s+", " ", markdown_text).strip()
-    converter = _excerpt_markdown()
-    converter.reset()
-    reader = _PlainText()
-    reader.feed(converter.convert(markdown_text))
-    reader.close()
-    return re.sub(r"\s+", " ", "".join(reader.parts)).strip()
-
-
-def plain_excerpt(markdown_text: str, limit: int = 140) -> str:
-    """A short plain-text excerpt of a markdown summary for listings and feeds.
-
-    Made from the summary as rendered (not by deleting markup characters):
-    ``max_tokens`` keeps its underscore, a link keeps its text and loses its
-    URL whatever parentheses the URL holds, ``&amp;`` becomes ``&``.
-    """
-    wanted = limit * EXCERPT_SOURCE_FACTOR
-    end = 0
-    for match in _BLOCK_BREAK.finditer(markdown_text):
-        end = match.start()
-        if end >= wanted:
-            break
-    else:
-        end = len(markdown_text)
-    text = markdown_plain_text(markdown_text[:end])
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text

@@ -20,8 +20,9 @@ import re
 from llminfra.domain.document import LineEdit, ParsedSource
 from llminfra.domain.links import canonical_url
 from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation, short_hash
-from llminfra.sources.markdown_lines import extract_urls, iter_headings, open_source, plain_excerpt
+from llminfra.sources.markdown_lines import extract_urls, iter_headings
 from llminfra.sources.markup_policy import check_source_markup
+from llminfra.sources.source_text import open_source
 
 ITEM_NUMBER = re.compile(r"^\d+\s*[.、．]\s*")
 SOURCE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?来源(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*(?P<rest>.*)$")
@@ -142,7 +143,7 @@ class NoteParser:
             page=source.page,
             anchor=heading.anchor or _item_anchor(date, canonical, title),
             summary=summary,
-            excerpt=plain_excerpt(reason or summary),
+            excerpt_from=reason,
             explicit_tags=tags,
             position=position,
             grade=grade,

@@ -25,11 +25,11 @@ from llminfra.domain.model import Entry, PartialDate, SourceKind, SourceLocation
 from llminfra.sources.markdown_lines import (
     iter_headings,
     normalise_digits,
-    open_source,
     parse_heading_link,
-    plain_excerpt,
 )
 from llminfra.sources.markup_policy import check_source_markup
+from llminfra.sources.plain_text import leading_blocks, markdown_plain_text
+from llminfra.sources.source_text import open_source
 
 UNKNOWN = "?"
 META_LINE = re.compile(r"^(?P<date>[^|]*)\|(?P<categories>[^|]*)\|(?P<tags>.*)$")
@@ -39,7 +39,7 @@ CLAUSE_END = re.compile(r"[：:，,。；;！？!?——]")
 
 def derive_title(description: str, limit: int = 32) -> str:
     """A readable title from the first clause of a description."""
-    text = plain_excerpt(description, 200)
+    text = markdown_plain_text(leading_blocks(description, 800))[:200]
     for match in CLAUSE_END.finditer(text):
         if match.start() >= 4:
             text = text[: match.start()]
@@ -134,7 +134,6 @@ class SeriesIndexParser:
             page=source.page,
             anchor=heading.anchor or series_anchor(link, description or title),
             summary=description,
-            excerpt=plain_excerpt(description),
             explicit_tags=tags,
             categories=categories,
             position=position,

@@ -48,11 +48,10 @@ from llminfra.sources.audio_blocks import split_audio_blocks
 from llminfra.sources.markdown_lines import (
     iter_headings,
     normalise_digits,
-    open_source,
     parse_heading_link,
-    plain_excerpt,
 )
 from llminfra.sources.markup_policy import check_source_markup
+from llminfra.sources.source_text import open_source
 
 MONTH_LIKE = re.compile(r"^\d")  # a heading starting with a digit is meant as a month
 MONTH = re.compile(r"^(\d{4})(\d{2})$")
@@ -104,7 +103,6 @@ class ShareListParser:
             summary_start = heading.index + 1 if self.mirror_of else self._date_line(source, entry, heading, end)
             summary = split_audio_blocks(source, entry, summary_start, end)
             entry.summary = "\n".join(summary).strip("\n")
-            entry.excerpt = plain_excerpt(entry.summary)
             if not entry.summary.strip():
                 source.problem(heading.index, f"entry {entry.title[:40]!r} has no summary",
                                "write a sentence or two under the heading")
