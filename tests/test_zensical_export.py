@@ -120,7 +120,7 @@ def test_zensical_s_own_search_finds_an_entry_in_the_export(zensical_site):
             page.locator("input.md-search__input").click()
             page.keyboard.insert_text("TileLang")
             page.wait_for_function("() => document.querySelectorAll('.md-search-result__list li').length > 0",
-                                   timeout=10_000)
+                                   timeout=5_000)  # ours answers within a second
             assert "TileLang" in page.locator(".md-search-result__list").inner_text()
         finally:
             browser.close()
