@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,51 @@ SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 FROZEN = ROOT / "tests" / "fixtures" / "project"
 
 
+class BuildCount:
+    """The site builds (MkDocs, and Zensical's of the export) this test process ran, by how they ran; the
+    session's total is printed at its end.
+
+    Builds are most of the suite's time: the count says what a change to the suite costs or saves.
+    """
+
+    def __init__(self):
+        self.counts: Counter[str] = Counter()
+
+    def add(self, how: str) -> None:
+        self.counts[how] += 1
+
+
+BUILDS = BuildCount()
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand the count to the controller
+        workeroutput["llminfra_builds"] = dict(BUILDS.counts)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    BUILDS.counts.update(getattr(node, "workeroutput", {}).get("llminfra_builds", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = BUILDS.counts
+    detail = ", ".join(f"{number} {how}" for how, number in sorted(counts.items()))
+    terminalreporter.write_line(f"Site builds: {sum(counts.values())}" + (f" ({detail})" if detail else ""))
+
+
+def build_in_process(config, **options) -> None:
+    """``mkdocs build`` of a loaded config in this interpreter (no new interpreter to start), counted."""
+    from mkdocs.commands.build import build
+
+    BUILDS.add("mkdocs in-process")
+    build(config, **options)
+
+
 def run_mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
     """Build ``project`` with the MkDocs command line, as CI does."""
+    BUILDS.add("mkdocs command line")
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(project / "mkdocs.yml"),
                "-d", str(site_dir)]
     if strict:

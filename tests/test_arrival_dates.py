@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from arrival_replay import MIRROR, replay, versions
 from conftest import FROZEN, copy_frozen_project
+from conftest import build_in_process as build_mkdocs_in_process
 from lxml import etree
 
 from llminfra.authoring.arrivals_file import write_arrivals
@@ -63,10 +64,10 @@ def first_seen() -> dict[str, dt.datetime]:
 
 def build_in_process(project: Path, site: Path) -> None:
     """A strict MkDocs build in this interpreter (a new one costs seconds of start-up)."""
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))  # Abort on any warning
+    # strict: Abort on any warning
+    build_mkdocs_in_process(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
 
 
 @dataclass

@@ -18,7 +18,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
-from conftest import ROOT, _base_env
+from conftest import BUILDS, ROOT, _base_env
 from packaging.requirements import Requirement
 
 SITECUSTOMIZE = '''
@@ -91,6 +91,7 @@ def build(project: Path, site: Path, work: Path, blocked: set[str]) -> set[str]:
     env = {**_base_env(), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600", "PATH": "/usr/bin:/bin",
            "PYTHONPATH": os.pathsep.join([str(work), str(ROOT / "hooks")]),
            "LLMINFRA_TEST_MODULES": str(record), "LLMINFRA_TEST_BLOCK": ",".join(sorted(blocked))}
+    BUILDS.add("mkdocs command line")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--strict", "-f",
                              str(project / "mkdocs.yml"), "-d", str(site)], cwd=project, capture_output=True,
                             text=True, env=env)

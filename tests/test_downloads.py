@@ -360,7 +360,9 @@ def test_ctrl_c_during_a_download_prints_one_line_and_exits_130(project, server)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NO_PROXY": "127.0.0.1"}
     process = subprocess.Popen([sys.executable, "-m", "llminfra", "--root", str(project), "sync", "--from",
                                 f"{server.base}/hang", "--no-audio"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, text=True)
+                               stderr=subprocess.PIPE, env=env, text=True,
+                               # as from a terminal: a runner that ignores SIGINT (an xdist worker) would pass that on
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert server.requested.wait(60), "sync never asked"
         process.send_signal(signal.SIGINT)

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import FROZEN, ROOT, copy_project
+from conftest import BUILDS, FROZEN, ROOT, copy_project
 
 from llminfra.domain.layout import SiteLayout
 from llminfra.domain.site_plan import plan_site
@@ -130,6 +130,7 @@ def test_edit_links_follow_the_repository_ci_builds(tmp_path):
     fork = "https://github.com/someone/fork-of-site"
     env = {**os.environ, "REPO_URL": fork, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
     env.pop("SITE_URL", None)
+    BUILDS.add("mkdocs command line")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                             cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

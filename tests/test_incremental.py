@@ -8,7 +8,7 @@ import re
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_in_process
 
 from llminfra.mkdocs_adapter.serve_cache import ServeCache, mark_for_rebuild
 
@@ -46,7 +46,6 @@ def project(tmp_path):
 
 
 def test_dirty_rebuild_updates_changed_pages_and_skips_the_rest(project, tmp_path, monkeypatch):
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
@@ -55,13 +54,13 @@ def test_dirty_rebuild_updates_changed_pages_and_skips_the_rest(project, tmp_pat
 
     def dirty_build():
         config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
-        build(config, dirty=True)
+        build_in_process(config, dirty=True)
         return config
 
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=True)
     try:
-        build(config, dirty=True)
+        build_in_process(config, dirty=True)
         untouched = site / "notes" / "index.html"  # no new note: the notes index does not change
         written = untouched.stat().st_mtime_ns
         share = max((project / "docs/share").glob("[0-9]*.md"))

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project
+from conftest import BUILDS, copy_project
 
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
 
@@ -24,6 +24,7 @@ def build(project: Path, site: Path, epoch: int, hash_seed: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
     # Different hash seeds: set and dict orders that leak into the output would show up as differences.
     env.update(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch), PYTHONHASHSEED=hash_seed)
+    BUILDS.add("mkdocs command line")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
                             cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT
+from conftest import BUILDS, ROOT
 from mkdocs.exceptions import PluginError
 
 from llminfra.mkdocs_adapter.search_worker import ShardedSearchIndex, worker_index_wanted
@@ -29,6 +29,7 @@ def test_the_command_line_build_indexes_in_the_worker_and_writes_the_in_process_
     assert ("llminfra search worker: pages=" in built_site.log) == ((os.cpu_count() or 1) > 1)
     in_python = ("from mkdocs.commands.build import build; from mkdocs.config import load_config; "
                  f"build(load_config({str(built_site.project / 'mkdocs.yml')!r}, site_dir={str(tmp_path / 'site')!r}))")
+    BUILDS.add("mkdocs command line")
     result = subprocess.run([sys.executable, "-c", in_python], cwd=built_site.project, capture_output=True, text=True,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     assert result.returncode == 0 and "llminfra search worker" not in result.stderr, result.stderr[-3000:]

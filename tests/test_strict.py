@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, _base_env, copy_project
+from conftest import BUILDS, ROOT, _base_env, copy_project
 
 BAD_SHARE = ROOT / "tests/fixtures/bad/share/entry-without-link.md"
 ERROR = "docs/share/contributed.md:9: entry '没有链接的好文' has no link"
@@ -42,6 +42,7 @@ def build(project: Path, *flags: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
                "-d", str(project / "site"), *flags]
     env = {**_base_env(), "NO_MKDOCS_2_WARNING": "1"}
+    BUILDS.add("mkdocs command line")
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env)
 
 

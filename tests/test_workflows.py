@@ -632,7 +632,7 @@ def test_scripts_test_installs_what_it_needs_then_runs_pytest(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"apt-get install -y -qq --no-install-recommends {' '.join(packages)}" in calls
     assert calls[-3:] == ["python -m pip install --quiet --disable-pip-version-check -e .[test]",
-                          "npm ci --no-audit --no-fund --loglevel=error", "python -m pytest -k feeds"]
+                          "npm ci --no-audit --no-fund --loglevel=error", "python -m pytest -n auto -k feeds"]
 
 
 def test_scripts_test_names_what_to_install_when_it_cannot(tmp_path):
@@ -645,7 +645,7 @@ def test_scripts_test_content_runs_the_content_tests_with_no_system_package(tmp_
     result, calls = run_scripts_test(tmp_path, "--content", "-x", root=False)
     assert result.returncode == 0, result.stderr
     assert calls == ["python -m pip install --quiet --disable-pip-version-check -e .[test]",
-                     "python -m pytest -m content -x"]
+                     "python -m pytest -n auto -m content -x"]
 
 
 def test_scripts_test_the_readme_and_contributing_name_every_system_package():

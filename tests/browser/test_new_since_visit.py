@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import time
 from urllib.parse import urlsplit
 
@@ -37,22 +38,34 @@ SHIFTS = """() => new Promise(resolve => {
 
 
 class TwoVersions:
-    """The frozen project synced to one upstream version after another, built into the same folder."""
+    """The frozen project synced to one upstream version after another, served from the same folder.
+
+    Each version is built once (into a folder of its own) and copied into the served folder when a test brings it:
+    the tests of this module reuse the two builds instead of building again for each visit.
+    """
 
     def __init__(self, base):
         self.project = copy_frozen_project(base / "project")
         self.site = base / "site"
+        self.built: dict[int, object] = {}
         for path in (self.project / "docs/series/index.md", *(self.project / "docs/notes").glob("2026-*.md")):
             text = path.read_text(encoding="utf-8")
             text = re.sub(r"^2026(-\d\d-\d\d \|)", r"2024\1", text, flags=re.M)  # series dates
             path.write_text(re.sub(r"^date: 2026", "date: 2024", text, flags=re.M), encoding="utf-8")
 
     def build(self, number: int) -> None:
-        version = versions()[number - 1]
-        (self.project / MIRROR).write_bytes(version.path.read_bytes())
-        write_arrivals(self.project / ARRIVALS_FILE, replay(number))  # as sync records it
-        result = run_mkdocs_build(self.project, self.site)
-        assert result.returncode == 0, result.stderr[-3000:]
+        if number not in self.built:
+            version = versions()[number - 1]
+            (self.project / MIRROR).write_bytes(version.path.read_bytes())
+            write_arrivals(self.project / ARRIVALS_FILE, replay(number))  # as sync records it
+            built = self.site.parent / f"site-{number}"
+            result = run_mkdocs_build(self.project, built)
+            assert result.returncode == 0, result.stderr[-3000:]
+            self.built[number] = built
+        # What a deploy does to the served folder: the new site replaces the old one whole, at the same address.
+        for child in list(self.site.iterdir()) if self.site.is_dir() else ():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        shutil.copytree(self.built[number], self.site, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="module")
