@@ -385,25 +385,26 @@ def build_vocabulary(taxonomy: dict, rng: random.Random) -> tuple[list[Tag], dic
 # -- project -----------------------------------------------------------------
 
 
-def generate_project(out: Path, size: int, seed: int = 7, share_only: bool = False) -> Generated:
+def generate_project(out: Path, size: int, seed: int = 7, share_only: bool = False, source: Path = ROOT) -> Generated:
     """Write a complete project with ``size`` entries into ``out`` (replaced).
 
     ``share_only``: every entry is a share entry, all in ``docs/share/index.md`` (one long list, as upstream's
-    README grows), no series entries and no notes.
+    README grows), no series entries and no notes. ``source``: the checkout whose mkdocs.yml, hooks, templates,
+    data and static pages the project gets (another revision's, for bench/before_after.py).
     """
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        copied = source / name
+        if copied.is_dir():
+            shutil.copytree(copied, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
-            shutil.copy2(source, out / name)
+            shutil.copy2(copied, out / name)
     # The records of the real site's syncs: a synthetic share list was synced from nowhere.
     for record in ("data/upstream.yml", "data/arrivals.yml"):
         (out / record).unlink(missing_ok=True)
-    taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
+    taxonomy = yaml.safe_load((source / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)
     taxonomy["tags"].update(synthetic)
@@ -412,11 +413,11 @@ def generate_project(out: Path, size: int, seed: int = 7, share_only: bool = Fal
         + yaml.safe_dump(taxonomy, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
 
     docs = out / "docs"
-    _copy_static_docs(docs)
+    _copy_static_docs(docs, source)
     plan = plan_for(size, share_only)
     writer = ContentWriter(seed, vocabulary)
     files = writer.share_files(plan.share, one_file=share_only)
-    files["series/index.md"] = writer.series_file(plan.series, _series_header())
+    files["series/index.md"] = writer.series_file(plan.series, _series_header(source))
     files.update(writer.note_files(plan.notes))
     for page, text in files.items():
         path = docs / page
@@ -426,11 +427,11 @@ def generate_project(out: Path, size: int, seed: int = 7, share_only: bool = Fal
     return Generated(out, plan, sorted(files))
 
 
-def _copy_static_docs(docs: Path) -> None:
+def _copy_static_docs(docs: Path, source: Path = ROOT) -> None:
     """Everything under docs/ that is not a source (home page, .pages, assets)."""
     source_dirs = {"share", "notes"}
-    for path in sorted((ROOT / "docs").rglob("*")):
-        relative = path.relative_to(ROOT / "docs")
+    for path in sorted((source / "docs").rglob("*")):
+        relative = path.relative_to(source / "docs")
         if path.is_dir():
             continue
         top = relative.parts[0]
@@ -443,8 +444,8 @@ def _copy_static_docs(docs: Path) -> None:
         shutil.copy2(path, target)
 
 
-def _series_header() -> str:
-    text = (ROOT / "docs/series/index.md").read_text(encoding="utf-8")
+def _series_header(source: Path = ROOT) -> str:
+    text = (source / "docs/series/index.md").read_text(encoding="utf-8")
     cut = text.find("\n## ")
     return text if cut < 0 else text[: cut + 1]
 
