@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -56,7 +57,8 @@ def hugo_binary() -> Path:
 
 def hugo_version() -> str:
     result = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True, check=True)
-    return result.stdout.split()[1] if result.stdout.split()[1:] else result.stdout.strip()
+    found = re.search(r"v(\d+\.\d+\.\d+)", result.stdout)
+    return found.group(1) if found else result.stdout.strip()
 
 
 def run_hugo(source: Path, public: Path) -> Timing:

@@ -30,9 +30,13 @@ TIMING_FIGURE = re.compile(r"(\w+)=([0-9.]+)s")
 WORKER_RSS = re.compile(r"llminfra search worker: .*peak_rss=([0-9.]+)MB")
 
 
-def build_env() -> dict:
+def build_env(project: Path | None = None) -> dict:
+    """The environment of a build; with ``project``, that project's own copy of the hooks comes first on the path
+    (MkDocs loads the hook file from it, and the search-index worker process imports the package from the path)."""
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    if project is not None and (project / "hooks" / "llminfra").is_dir():
+        env["PYTHONPATH"] = str(project / "hooks")
     return env
 
 
@@ -55,7 +59,7 @@ def run_build(config: Path, site: Path, strict: bool = True) -> BuildRun:
     if strict:
         command.append("--strict")
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=config.parent, env=build_env(), stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, cwd=config.parent, env=build_env(config.parent), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     output: list[bytes] = []
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
@@ -173,15 +177,21 @@ def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, ti
                           log_file: Path | None = None) -> ServeRebuild:
     """Start ``mkdocs serve`` (``--dirty``: rebuild changed pages only), then time the rebuild after each edit.
 
-    Each edit adds an entry at the top of the newest share list.
+    Each edit adds an entry at the top of the newest share list: ``docs/share/index.md`` when it holds the list
+    (the real site's mirror, ``generate.py --share-only``), else the newest year's file.
     """
     project = project.resolve()
-    share = max((project / "docs" / "share").glob("[0-9]*.md"))
+    index = project / "docs" / "share" / "index.md"
+    if re.search(r"^## \d{6}[ \t]*$", index.read_text(encoding="utf-8"), re.M):
+        share, path = index, "share/"
+    else:
+        share = max((project / "docs" / "share").glob("[0-9]*.md"))
+        path = f"share/{share.stem}/"
     original = share.read_text(encoding="utf-8")
     port = free_port()
-    url = f"http://127.0.0.1:{port}/share/{share.stem}/"
+    url = f"http://127.0.0.1:{port}/{path}"
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
-    process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(),
+    process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(project),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue = queue.Queue()
     log: list[str] = []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 KB = 1024
 MB = 1024 * 1024
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"  # bench/run.py
+BEFORE_AFTER = Path(__file__).resolve().parent / "results" / "before_after.json"  # bench/before_after.py
 HUGO_SECONDS = 5.0  # Hugo building the equivalent 10,000-entry site on this machine
 
 
@@ -113,13 +116,72 @@ def text_summary(results: dict) -> str:
 CHART = "assets/performance/build-times.svg"  # relative to docs/
 
 
-def write_report(results: dict, docs: Path) -> list[Path]:
-    """Write docs/performance.md and its chart; the files written."""
+def write_report(results: dict, docs: Path, before_after: dict | None = None) -> list[Path]:
+    """Write docs/performance.md and its chart; the files written. ``before_after``: bench/before_after.py's
+    figures (default: its last results file, when there is one), shown first."""
+    if before_after is None and BEFORE_AFTER.is_file():
+        before_after = json.loads(BEFORE_AFTER.read_text(encoding="utf-8"))
     page, chart = docs / "performance.md", docs / CHART
     chart.parent.mkdir(parents=True, exist_ok=True)
     chart.write_text(build_chart(results) + "\n", encoding="utf-8")
-    page.write_text(performance_page(results), encoding="utf-8")
+    text = performance_page(results)
+    if before_after is not None:
+        head, _, rest = text.partition("\n## 数据\n")
+        text = head + "\n" + before_after_section(before_after) + "\n## 数据\n" + rest
+    page.write_text(text, encoding="utf-8")
     return [page, chart]
+
+
+def _weight(w: dict) -> str:
+    return (f"{w['average'] / KB:.1f} / {w['largest'] / KB:.1f} KB"
+            f"（gzip {w['average_gzip'] / KB:.1f} / {w['largest_gzip'] / KB:.1f} KB）")
+
+
+def before_after_section(r: dict) -> str:
+    """The section of docs/performance.md from bench/before_after.py's results."""
+    before, after = r["revisions"]["before"], r["revisions"]["after"]
+    build, hugo = r["build"], r["build"]["hugo"]
+    size = f"{r['size']:,}"
+    rows = [
+        ("HTML 页面平均 / 最大（基准语料）", _weight(before["bench"]), _weight(after["bench"]), "≤ 100 / 300 KB"),
+        ("HTML 页面平均 / 最大（只有好文分享）", _weight(before["share-only"]), _weight(after["share-only"]),
+         "≤ 100 / 300 KB"),
+        ("HTML 页面数（基准语料 / 只有好文分享）", f"{before['bench']['pages']:,} / {before['share-only']['pages']:,}",
+         f"{after['bench']['pages']:,} / {after['share-only']['pages']:,}", ""),
+        ("完整构建：墙钟 / CPU", f"{build['before']['wall']:.1f} / {build['before']['cpu']:.1f} 秒",
+         f"{build['after']['wall']:.1f} / {build['after']['cpu']:.1f} 秒", ""),
+        (f"Hugo {r['hugo_version']}：墙钟 / CPU", f"{hugo['wall']:.1f} / {hugo['cpu']:.1f} 秒",
+         f"{hugo['wall']:.1f} / {hugo['cpu']:.1f} 秒", ""),
+        ("构建 ÷ Hugo：墙钟 / CPU", f"{build['before']['wall'] / hugo['wall']:.2f}× / "
+         f"{build['before']['cpu'] / hugo['cpu']:.2f}×",
+         f"{build['after']['wall'] / hugo['wall']:.2f}× / {build['after']['cpu'] / hugo['cpu']:.2f}×", "≤ 2.0×"),
+    ]
+    if "serve_dirty" in after:
+        serve_size = f"{r.get('serve_size', 1000):,}"
+        rows.append((f"mkdocs serve --dirty：改动 share/index.md 后重建并显示（{serve_size} 条，中位数）",
+                     f"{before['serve_dirty']['median_visible']:.2f} 秒",
+                     f"{after['serve_dirty']['median_visible']:.2f} 秒", "≤ 1 秒"))
+    return "\n".join([
+        "## 改动前后",
+        "",
+        f"由 `bench/before_after.py --base {r['base']}` 在同一次运行中测量（{r['date']}，开始时负载 "
+        f"{', '.join(f'{x:.1f}' for x in r['load_average'])}）：两个版本用同一个生成器生成同样的 {size} 个条目，"
+        "各用自己的钩子、模板和配置构建。基准语料即 `bench/generate.py`（约 80% 好文分享）；"
+        "“只有好文分享”是 `bench/generate.py --share-only`，全部条目在 `docs/share/index.md` 一个文件里，"
+        f"和真实站点的列表一样。构建时间是基准语料上交替构建（改动前、改动后、Hugo，共 {r['runs']} 轮）的中位数，"
+        "Hugo 构建的是同一批条目（`bench/hugo_corpus.py`）。gzip 为压缩级别 6。",
+        "",
+        "| 指标 | 改动前 | 改动后 | 要求 |",
+        "| --- | ---: | ---: | --- |",
+        *(f"| {label} | {a} | {b} | {limit} |" for label, a, b, limit in rows),
+        "",
+        "下面各节是 `bench/run.py` 上一次完整运行的数据。",
+        "",
+    ])
+
+
+def before_after_text(r: dict) -> str:
+    return before_after_section(r)
 
 
 def performance_page(results: dict) -> str:
