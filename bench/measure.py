@@ -13,7 +13,6 @@ import gzip
 import os
 import queue
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -94,8 +93,9 @@ class SiteFigures:
     largest_html_bytes: int
     largest_html: str
     pages_over_300kb: list[str]
-    search_index_bytes: int
+    search_index_bytes: int  # every file of the sharded index
     search_index_gzip_bytes: int
+    search_files: int = 0
 
 
 def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
@@ -108,8 +108,9 @@ def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
             if path.suffix == ".html":
                 sizes[path.relative_to(site).as_posix()] = size
     largest = max(sizes, key=sizes.get)
-    index = site / "search" / "search_index.json"
-    raw = index.read_bytes() if index.is_file() else b""
+    # The sharded search index (publish/search_shards.py): the manifest, the shards and the document chunks, every
+    # file under search/; a reader fetches only the manifest and the few files of a query.
+    search = [path.read_bytes() for path in sorted((site / "search").rglob("*")) if path.is_file()]
     return SiteFigures(
         html_files=len(sizes),
         site_bytes=total,
@@ -118,43 +119,10 @@ def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
         largest_html_bytes=sizes[largest],
         largest_html=largest,
         pages_over_300kb=sorted((p for p, s in sizes.items() if s > limit), key=lambda p: -sizes[p]),
-        search_index_bytes=len(raw),
-        search_index_gzip_bytes=len(gzip.compress(raw, 9)) if raw else 0,
+        search_index_bytes=sum(len(data) for data in search),
+        search_index_gzip_bytes=sum(len(gzip.compress(data, 9)) for data in search),
+        search_files=len(search),
     )
-
-
-# -- the reference search index ----------------------------------------------------
-
-
-def write_reference_project(project: Path, out: Path) -> Path:
-    """Every entry of ``project`` as ``## title`` + summary on one page, with the site's search settings.
-
-    Plain MkDocs + Material, no hooks: the search index Material builds for
-    the same entries without this site.
-    """
-    sys.path.insert(0, str(ROOT / "hooks"))
-    from mkdocs.utils.yaml import yaml_load  # MkDocs' own reading of mkdocs.yml (!ENV, Python tags)
-
-    from llminfra.domain.layout import SiteLayout
-    from llminfra.sources.loading import build_catalog
-
-    catalog = build_catalog(SiteLayout(project))
-    settings = yaml_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    search = next((p["search"] for p in settings.get("plugins") or []
-                   if isinstance(p, dict) and "search" in p), {})
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "docs").mkdir(parents=True)
-    lines = ["# 全部条目", ""]
-    for entry in catalog.entries:
-        lines += [f"## {' '.join(entry.title.split())}", "", entry.summary, ""]
-    (out / "docs" / "index.md").write_text("\n".join(lines), encoding="utf-8")
-    import yaml
-
-    config = {"site_name": "reference", "theme": {"name": "material", "language": "zh"},
-              "plugins": [{"search": search}]}
-    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return out / "mkdocs.yml"
 
 
 # -- `mkdocs serve` --------------------------------------------------------------------
