@@ -7,7 +7,7 @@ and ``data/`` copied from the repository (the taxonomy extended with
 synthetic tags), and a generated ``docs/``:
 
 - ``docs/share/<year>.md``: share lists in the upstream README format, one
-  file per year (``## YYYYMM`` months newest first, 10-15 entries a month,
+  file per year (``## YYYYMM`` months newest first, 20-28 entries a month,
   ``## [title](WeChat link)`` entries dated by a contributor's date line
   (not the mirror: no ledger), summaries of 200-400 characters, ~30%
   with an ``<audio>`` block), plus ``docs/share/index.md`` linking the years;
@@ -133,7 +133,9 @@ class Generated:
     files: list[str] = field(default_factory=list)
 
 
-def plan_for(size: int) -> Plan:
+def plan_for(size: int, share_only: bool = False) -> Plan:
+    if share_only:
+        return Plan(size, size, 0, 0)
     series = round(size * 0.1)
     notes = round(size * 0.1)
     return Plan(size, size - series - notes, series, notes)
@@ -239,17 +241,19 @@ class ContentWriter:
         year, month = NEWEST_MONTH
         left = count
         while left > 0:
-            take = min(left, self.rng.randint(10, 15))
+            # ~24 share entries a month: with the series and notes, the ~30 entries a month the real site adds,
+            # so 10,000 entries span ~28 years (their weeks and months are as many as the real site's would be).
+            take = min(left, self.rng.randint(20, 28))
             months.append((year, month, take))
             left -= take
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         return months
 
-    def share_entry(self, month_key: str, day: dt.date) -> list[str]:
+    def share_entry(self, month_key: str, day: dt.date, dated: bool = True) -> list[str]:
         tags = self.zipf_tags(1, 3)
         keywords = [t.keyword for t in tags]
         # A contributor's list: each entry dated by the day it was added (the mirror alone is dated by the ledger).
-        lines = [f"## [{self.title()}]({self.wechat_link()})", day.isoformat(), ""]
+        lines = [f"## [{self.title()}]({self.wechat_link()})"] + ([day.isoformat()] if dated else []) + [""]
         summary = self.summary(keywords)
         if self.rng.random() < 0.25:  # some summaries are two paragraphs
             cut = summary.find("。", len(summary) // 2)
@@ -261,7 +265,7 @@ class ContentWriter:
         lines.append("")
         return lines
 
-    def share_files(self, count: int) -> dict[str, str]:
+    def share_files(self, count: int, one_file: bool = False) -> dict[str, str]:
         by_year: dict[int, list[str]] = {}
         for year, month, entries in self.share_months(count):
             lines = by_year.setdefault(year, [])
@@ -270,8 +274,13 @@ class ContentWriter:
             last = calendar.monthrange(year, month)[1]
             days = sorted((self.rng.randint(1, last) for _ in range(entries)), reverse=True)  # newest first
             for day in days:
-                lines += self.share_entry(key, dt.date(year, month, day))
+                lines += self.share_entry(key, dt.date(year, month, day), dated=not one_file)
         files = {}
+        if one_file:
+            # The whole list in share/index.md, as upstream's README keeps it (newest month first).
+            head = ["# LLM-AI-Infra-system好文分享 (文章标题是链接可以点击)", "", ""]
+            files["share/index.md"] = "\n".join(head + [line for lines in by_year.values() for line in lines])
+            return files
         for year, lines in by_year.items():
             head = [f"# LLM-AI-Infra-system好文分享 · {year} (文章标题是链接可以点击)", "", ""]
             files[f"share/{year}.md"] = "\n".join(head + lines)
@@ -376,21 +385,26 @@ def build_vocabulary(taxonomy: dict, rng: random.Random) -> tuple[list[Tag], dic
 # -- project -----------------------------------------------------------------
 
 
-def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
-    """Write a complete project with ``size`` entries into ``out`` (replaced)."""
+def generate_project(out: Path, size: int, seed: int = 7, share_only: bool = False, source: Path = ROOT) -> Generated:
+    """Write a complete project with ``size`` entries into ``out`` (replaced).
+
+    ``share_only``: every entry is a share entry, all in ``docs/share/index.md`` (one long list, as upstream's
+    README grows), no series entries and no notes. ``source``: the checkout whose mkdocs.yml, hooks, templates,
+    data and static pages the project gets (another revision's, for bench/before_after.py).
+    """
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        copied = source / name
+        if copied.is_dir():
+            shutil.copytree(copied, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
-            shutil.copy2(source, out / name)
+            shutil.copy2(copied, out / name)
     # The records of the real site's syncs: a synthetic share list was synced from nowhere.
     for record in ("data/upstream.yml", "data/arrivals.yml"):
         (out / record).unlink(missing_ok=True)
-    taxonomy = yaml.safe_load((ROOT / "data/taxonomy.yml").read_text(encoding="utf-8"))
+    taxonomy = yaml.safe_load((source / "data/taxonomy.yml").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     vocabulary, synthetic = build_vocabulary(taxonomy, rng)
     taxonomy["tags"].update(synthetic)
@@ -399,11 +413,11 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
         + yaml.safe_dump(taxonomy, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
 
     docs = out / "docs"
-    _copy_static_docs(docs)
-    plan = plan_for(size)
+    _copy_static_docs(docs, source)
+    plan = plan_for(size, share_only)
     writer = ContentWriter(seed, vocabulary)
-    files = writer.share_files(plan.share)
-    files["series/index.md"] = writer.series_file(plan.series, _series_header())
+    files = writer.share_files(plan.share, one_file=share_only)
+    files["series/index.md"] = writer.series_file(plan.series, _series_header(source))
     files.update(writer.note_files(plan.notes))
     for page, text in files.items():
         path = docs / page
@@ -413,11 +427,11 @@ def generate_project(out: Path, size: int, seed: int = 7) -> Generated:
     return Generated(out, plan, sorted(files))
 
 
-def _copy_static_docs(docs: Path) -> None:
+def _copy_static_docs(docs: Path, source: Path = ROOT) -> None:
     """Everything under docs/ that is not a source (home page, .pages, assets)."""
     source_dirs = {"share", "notes"}
-    for path in sorted((ROOT / "docs").rglob("*")):
-        relative = path.relative_to(ROOT / "docs")
+    for path in sorted((source / "docs").rglob("*")):
+        relative = path.relative_to(source / "docs")
         if path.is_dir():
             continue
         top = relative.parts[0]
@@ -430,8 +444,8 @@ def _copy_static_docs(docs: Path) -> None:
         shutil.copy2(path, target)
 
 
-def _series_header() -> str:
-    text = (ROOT / "docs/series/index.md").read_text(encoding="utf-8")
+def _series_header(source: Path = ROOT) -> str:
+    text = (source / "docs/series/index.md").read_text(encoding="utf-8")
     cut = text.find("\n## ")
     return text if cut < 0 else text[: cut + 1]
 
@@ -441,9 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", required=True, help="number of entries, or smoke / 1k / 10k")
     parser.add_argument("--out", type=Path, required=True, help="project directory to (re)create")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--share-only", action="store_true",
+                        help="every entry in one share list (docs/share/index.md), no series or notes")
     args = parser.parse_args(argv)
     size = SIZES.get(args.size) or int(args.size)
-    generated = generate_project(args.out, size, args.seed)
+    generated = generate_project(args.out, size, args.seed, args.share_only)
     plan = generated.plan
     print(f"{args.out}: {plan.size} entries ({plan.share} share, {plan.series} series, {plan.notes} note items), "
           f"{len(generated.files)} source files")

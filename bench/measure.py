@@ -13,7 +13,6 @@ import gzip
 import os
 import queue
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -30,9 +29,13 @@ TIMING_FIGURE = re.compile(r"(\w+)=([0-9.]+)s")
 WORKER_RSS = re.compile(r"llminfra search worker: .*peak_rss=([0-9.]+)MB")
 
 
-def build_env() -> dict:
+def build_env(project: Path | None = None) -> dict:
+    """The environment of a build; with ``project``, that project's own copy of the hooks comes first on the path
+    (MkDocs loads the hook file from it, and the search-index worker process imports the package from the path)."""
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    if project is not None and (project / "hooks" / "llminfra").is_dir():
+        env["PYTHONPATH"] = str(project / "hooks")
     return env
 
 
@@ -55,7 +58,7 @@ def run_build(config: Path, site: Path, strict: bool = True) -> BuildRun:
     if strict:
         command.append("--strict")
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=config.parent, env=build_env(), stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, cwd=config.parent, env=build_env(config.parent), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     output: list[bytes] = []
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
@@ -90,8 +93,9 @@ class SiteFigures:
     largest_html_bytes: int
     largest_html: str
     pages_over_300kb: list[str]
-    search_index_bytes: int
+    search_index_bytes: int  # every file of the sharded index
     search_index_gzip_bytes: int
+    search_files: int = 0
 
 
 def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
@@ -104,8 +108,9 @@ def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
             if path.suffix == ".html":
                 sizes[path.relative_to(site).as_posix()] = size
     largest = max(sizes, key=sizes.get)
-    index = site / "search" / "search_index.json"
-    raw = index.read_bytes() if index.is_file() else b""
+    # The sharded search index (publish/search_shards.py): the manifest, the shards and the document chunks, every
+    # file under search/; a reader fetches only the manifest and the few files of a query.
+    search = [path.read_bytes() for path in sorted((site / "search").rglob("*")) if path.is_file()]
     return SiteFigures(
         html_files=len(sizes),
         site_bytes=total,
@@ -114,43 +119,10 @@ def site_figures(site: Path, limit: int = 300 * 1024) -> SiteFigures:
         largest_html_bytes=sizes[largest],
         largest_html=largest,
         pages_over_300kb=sorted((p for p, s in sizes.items() if s > limit), key=lambda p: -sizes[p]),
-        search_index_bytes=len(raw),
-        search_index_gzip_bytes=len(gzip.compress(raw, 9)) if raw else 0,
+        search_index_bytes=sum(len(data) for data in search),
+        search_index_gzip_bytes=sum(len(gzip.compress(data, 9)) for data in search),
+        search_files=len(search),
     )
-
-
-# -- the reference search index ----------------------------------------------------
-
-
-def write_reference_project(project: Path, out: Path) -> Path:
-    """Every entry of ``project`` as ``## title`` + summary on one page, with the site's search settings.
-
-    Plain MkDocs + Material, no hooks: the search index Material builds for
-    the same entries without this site.
-    """
-    sys.path.insert(0, str(ROOT / "hooks"))
-    from mkdocs.utils.yaml import yaml_load  # MkDocs' own reading of mkdocs.yml (!ENV, Python tags)
-
-    from llminfra.domain.layout import SiteLayout
-    from llminfra.sources.loading import build_catalog
-
-    catalog = build_catalog(SiteLayout(project))
-    settings = yaml_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    search = next((p["search"] for p in settings.get("plugins") or []
-                   if isinstance(p, dict) and "search" in p), {})
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "docs").mkdir(parents=True)
-    lines = ["# 全部条目", ""]
-    for entry in catalog.entries:
-        lines += [f"## {' '.join(entry.title.split())}", "", entry.summary, ""]
-    (out / "docs" / "index.md").write_text("\n".join(lines), encoding="utf-8")
-    import yaml
-
-    config = {"site_name": "reference", "theme": {"name": "material", "language": "zh"},
-              "plugins": [{"search": search}]}
-    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return out / "mkdocs.yml"
 
 
 # -- `mkdocs serve` --------------------------------------------------------------------
@@ -173,15 +145,21 @@ def measure_serve_rebuild(project: Path, edits: int = 3, dirty: bool = False, ti
                           log_file: Path | None = None) -> ServeRebuild:
     """Start ``mkdocs serve`` (``--dirty``: rebuild changed pages only), then time the rebuild after each edit.
 
-    Each edit adds an entry at the top of the newest share list.
+    Each edit adds an entry at the top of the newest share list: ``docs/share/index.md`` when it holds the list
+    (the real site's mirror, ``generate.py --share-only``), else the newest year's file.
     """
     project = project.resolve()
-    share = max((project / "docs" / "share").glob("[0-9]*.md"))
+    index = project / "docs" / "share" / "index.md"
+    if re.search(r"^## \d{6}[ \t]*$", index.read_text(encoding="utf-8"), re.M):
+        share, path = index, "share/"
+    else:
+        share = max((project / "docs" / "share").glob("[0-9]*.md"))
+        path = f"share/{share.stem}/"
     original = share.read_text(encoding="utf-8")
     port = free_port()
-    url = f"http://127.0.0.1:{port}/share/{share.stem}/"
+    url = f"http://127.0.0.1:{port}/{path}"
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
-    process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(),
+    process = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=project, env=build_env(project),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue = queue.Queue()
     log: list[str] = []

@@ -106,6 +106,14 @@ def test_no_page_is_over_300_kb(large):
     assert not {page: size for page, size in sizes.items() if size > PAGE_LIMIT}
 
 
+def test_pages_average_at_most_100_kb_and_parts_hold_at_most_40_entries(large):
+    """Page weight grows with entries only through pagination: a part holds one month of the real list."""
+    _, site, catalog = large
+    sizes = [page.stat().st_size for page in site.rglob("*.html")]
+    assert sum(sizes) / len(sizes) <= 100 * 1024
+    assert catalog.older_parts and all(len(part.entries) <= 40 for part in catalog.older_parts)
+
+
 def test_the_build_generates_exactly_the_pages_of_the_site_plan(large):
     """The hooks, ``check`` and ``export`` share one plan: the built site holds each planned page, and no other
     page than the plan's and those written in docs/."""

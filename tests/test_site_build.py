@@ -110,6 +110,21 @@ def test_seven_audio_summaries_render_players_that_preload_nothing(built_site):
     assert html.count("下载音频") == 7
 
 
+def test_entry_controls_name_their_entry_without_repeating_its_title(built_site):
+    """Page weight: the title shows once in an entry's heading; its copy button is described by that heading,
+    and its audio caption does not say the title again (the player's own label still names the entry)."""
+    html = built_site.page("share/")
+    heading_ids = set(re.findall(r'<h[23] id="([^"]+)"', html))
+    buttons = re.findall(r'<button type="button" class="llm-copy-link"[^>]*>', html)
+    assert buttons
+    for button in buttons:
+        assert "aria-label" not in button
+        anchor = re.search(r'data-anchor="([^"]+)"', button).group(1)
+        assert f'aria-describedby="{anchor}"' in button and anchor in heading_ids
+    captions = re.findall(r'<figcaption class="llm-audio__caption">(.*?)</figcaption>', html)
+    assert len(captions) == 7 and all(caption.startswith("🎧 音频摘要 · ") for caption in captions)
+
+
 def test_series_entries_link_to_previous_and_next_in_series_order(built_site, catalog):
     html = built_site.page("series/")
     assert html.count('rel="next"') >= 26 and html.count('rel="prev"') >= 26

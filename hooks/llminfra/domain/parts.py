@@ -26,7 +26,9 @@ from llminfra.domain.model import Entry
 
 @dataclass(frozen=True)
 class PartLimits:
-    entries: int = 50
+    # 40: a month of the real list (~30 entries) is one part of ~100 KB of HTML; 50 would put two months of ~24
+    # on one page of ~160 KB (measured on bench/generate.py --share-only at 10,000 entries).
+    entries: int = 40
     # Source text per part: a month of unusually long summaries closes its part early.
     source_bytes: int = 120_000
 

@@ -26,6 +26,7 @@ from llminfra.domain.page_meta import escaped_page_meta
 from llminfra.domain.site_options import SiteOptions, SiteSettings
 from llminfra.domain.site_plan import SitePlan, plan_site
 from llminfra.domain.urls import site_feed_links
+from llminfra.mkdocs_adapter.files_index import IndexedFiles
 from llminfra.mkdocs_adapter.fragments import TrustedFragments, TrustedFragmentsExtension
 from llminfra.mkdocs_adapter.generated_files import LISTING_BODY, add_generated_file
 from llminfra.mkdocs_adapter.nav import (
@@ -135,7 +136,7 @@ def files(files, *, config):
     if state.serve_cache is not None:
         _mark_rewritten_pages(files, state.renderer, state.serve_cache)
     state.timings["pages"] = time.perf_counter() - started
-    return files
+    return IndexedFiles(files)
 
 
 def nav(nav, *, config, files):
