@@ -227,3 +227,16 @@ def hostile_site(tmp_path_factory):
     result = run_mkdocs_build(project, base / "site", strict=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return base / "site", result.stderr, project
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium (Debian's, through Playwright) per session: a second sync_playwright in the same worker fails."""
+    from browser_support import chromium_path
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()  # raises with install instructions: a missing browser fails the suite
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield browser
+        browser.close()

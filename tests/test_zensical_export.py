@@ -104,18 +104,17 @@ def test_the_export_starts_its_theme_s_own_search_worker(zensical_site, built_si
 
 
 @pytest.mark.browser
-def test_zensical_s_own_search_finds_an_entry_in_the_export(zensical_site):
+def test_zensical_s_own_search_finds_an_entry_in_the_export(zensical_site, chromium):
     """Zensical's search dialog (its own partials/search.html, built in JavaScript) answers in the export."""
-    from browser_support import chromium_path, serve_directory
-    from playwright.sync_api import sync_playwright
+    from browser_support import serve_directory
 
     out, _ = zensical_site
     assert not (out / "overrides/partials/search.html").exists()  # Material's markup would leave search dead
     assert (out / "overrides/main.html").is_file()
-    with serve_directory(out / "site") as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    with serve_directory(out / "site") as base:
+        context = chromium.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             page.goto(base)
             page.locator(".md-search__button").first.click()
             page.keyboard.insert_text("TileLang")
@@ -125,4 +124,4 @@ def test_zensical_s_own_search_finds_an_entry_in_the_export(zensical_site):
             result.first.wait_for(timeout=10_000)
             assert "/share/" in result.first.get_attribute("href")
         finally:
-            browser.close()
+            context.close()

@@ -1,7 +1,7 @@
 """Fixtures for the real-browser acceptance suite.
 
 One build of the site (``built_site`` from tests/conftest.py), one local HTTP
-server and one Chromium per test session. Every test gets fresh browser
+server and one Chromium per test session (``chromium``, also from tests/conftest.py). Every test gets fresh browser
 contexts (no shared storage, cookies or cache); requests that try to leave
 127.0.0.1 are blocked and logged, so the suite never touches the network and
 any third-party request is a failure.
@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import chromium_path, serve_directory
+from browser_support import serve_directory
 from conftest import FROZEN
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from browser.reader import Reader
 from llminfra.domain.catalog import Catalog
@@ -44,15 +44,6 @@ def pytest_collection_modifyitems(config, items):
 def site_url(built_site) -> str:
     with serve_directory(built_site.path) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Browser:
-    executable = chromium_path()  # raises with install instructions: a missing browser fails the suite
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
