@@ -170,23 +170,15 @@ def copy_templates(text: str, config_path: Path, project_root: Path) -> Path | N
         return None
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=_not_for_other_themes)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    for template in MATERIAL_ONLY_TEMPLATES:
+        (target / template).unlink(missing_ok=True)
     return target
 
 
 # Overrides of Material's own partials that another theme's templates must keep: Zensical builds its search dialog
 # in JavaScript from a different partials/search.html, and Material's markup in its place leaves search dead.
 MATERIAL_ONLY_TEMPLATES = ("partials/search.html",)
-
-
-def _not_for_other_themes(folder: str, names: list[str]) -> set[str]:
-    """``copytree``'s ignore: caches, and the overrides that only Material's templates can use."""
-    skipped = {name for name in names if name == "__pycache__"}
-    for template in MATERIAL_ONLY_TEMPLATES:
-        parent, _, name = template.rpartition("/")
-        if Path(folder).as_posix().endswith("/" + parent) and name in names:
-            skipped.add(name)
-    return skipped
 
 
 def _relative_to(path: Path, base: Path) -> str:
